@@ -1,0 +1,542 @@
+#include "client.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "protocols.h"
+#include "proxy.h"
+
+/* wl_display error codes (wayland.xml) */
+#define DISPLAY_ERROR_INVALID_OBJECT 0
+#define DISPLAY_ERROR_INVALID_METHOD 1
+#define DISPLAY_ERROR_NO_MEMORY	     2
+#define DISPLAY_ERROR_IMPLEMENTATION 3
+
+static const char *iface_name(const struct wlcr_object *obj)
+{
+	return obj && obj->iface ? obj->iface->name : "?";
+}
+
+/* Sends wl_display.error to the app (as the compositor would), logs it,
+ * and closes the client. */
+static void post_error(struct wlcr_client *c, uint32_t object_id, uint32_t code, const char *fmt,
+		       ...) __attribute__((format(printf, 4, 5)));
+static void post_error(struct wlcr_client *c, uint32_t object_id, uint32_t code, const char *fmt,
+		       ...)
+{
+	char msg[512];
+	uint8_t buf[WLCR_MAX_MESSAGE];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	wlcr_err("client %u: wl_display.error sent by the proxy: object %u, code %u: %s", c->index,
+		 object_id, code, msg);
+	int n = wlcr_wire_build(buf, sizeof(buf), 1, WLCR_EVT_wl_display_error, "ous", object_id,
+				code, msg);
+	if (n > 0 && wlcr_conn_write(&c->down, buf, (size_t)n, NULL, 0) == 0)
+		wlcr_conn_flush(&c->down); /* best effort: it is being closed */
+	wlcr_client_close(c, "protocol error");
+}
+
+static void update_interest(struct wlcr_client *c)
+{
+	if (c->dead)
+		return;
+	struct wlcr_loop *loop = &c->proxy->loop;
+	/* Backpressure: stop reading from a side while the other side's
+	 * queue is over the limit; the kernel socket buffer then fills and
+	 * the sender blocks, as it would on a direct connection. */
+	uint32_t down = wlcr_conn_out_len(&c->down) ? EPOLLOUT : 0;
+	uint32_t up = wlcr_conn_out_len(&c->up) ? EPOLLOUT : 0;
+	if (!wlcr_conn_out_full(&c->up))
+		down |= EPOLLIN;
+	if (!wlcr_conn_out_full(&c->down))
+		up |= EPOLLIN;
+	wlcr_loop_update(loop, &c->down_src, down);
+	wlcr_loop_update(loop, &c->up_src, up);
+}
+
+/* Checks every object argument: it must exist, be alive and be of the
+ * type the protocol says (libwayland-server's "invalid object"). */
+static int check_objects(struct wlcr_client *c, const struct wlcr_wire_msg *m, char *err,
+			 size_t errlen)
+{
+	for (unsigned i = 0; i < m->msg->nargs; i++) {
+		const struct wlcr_arg *a = &m->msg->args[i];
+		if (a->kind != WLCR_ARG_OBJECT || m->args[i].u == 0)
+			continue;
+		struct wlcr_object *o = wlcr_journal_get(&c->journal, m->args[i].u);
+		if (!o || o->zombie) {
+			snprintf(err, errlen, "unknown object %u in arg %s", m->args[i].u, a->name);
+			return -EINVAL;
+		}
+		if (a->iface && o->iface != a->iface) {
+			snprintf(err, errlen, "object %u in arg %s is a %s, not a %s",
+				 m->args[i].u, a->name, iface_name(o), a->iface->name);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static void take_fds(struct wlcr_conn *conn, int *fds, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		fds[i] = wlcr_fdq_pop(&conn->in_fds);
+}
+
+static void close_fds(const int *fds, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		close(fds[i]);
+}
+
+/* wl_registry.bind names the proxy's global; the compositor wants its own. */
+static int rewrite_bind(struct wlcr_client *c, struct wlcr_wire_msg *m, uint8_t *bytes, char *err,
+			size_t errlen)
+{
+	uint32_t name = m->args[0].u;
+	struct wlcr_global *g = wlcr_registry_by_name(&c->proxy->registry, name);
+	if (!g || g->hidden || !g->upstream_name) {
+		snprintf(err, errlen, "invalid global %s (%u)", m->new_iface_name, name);
+		return -EINVAL;
+	}
+	if (strcmp(g->interface, m->new_iface_name) != 0) {
+		snprintf(err, errlen, "invalid interface for global %u: have %s, wanted %s", name,
+			 m->new_iface_name, g->interface);
+		return -EINVAL;
+	}
+	if (m->new_version == 0 || m->new_version > g->version) {
+		snprintf(err, errlen, "invalid version for global %s (%u): have %u, wanted %u",
+			 g->interface, name, g->version, m->new_version);
+		return -EINVAL;
+	}
+	wlcr_wire_set_word(bytes + m->args[0].offset, g->upstream_name);
+	return 0;
+}
+
+/* Handles one complete request. Returns false when the client was closed. */
+static bool handle_request(struct wlcr_client *c, uint8_t *bytes, uint16_t size, uint32_t sender,
+			   uint16_t opcode)
+{
+	char err[256] = "";
+	struct wlcr_wire_msg m;
+	int fds[WLCR_MAX_FDS_OUT];
+	struct wlcr_object *obj = wlcr_journal_get(&c->journal, sender);
+
+	if (!obj || obj->zombie) {
+		post_error(c, 1, DISPLAY_ERROR_INVALID_OBJECT, "invalid object %u", sender);
+		return false;
+	}
+	if (!obj->iface) {
+		/* --allow-unknown: no table, so forward the bytes with every
+		 * fd already queued (fds arrive no later than their bytes) */
+		unsigned n = 0;
+		while (wlcr_fdq_count(&c->down.in_fds) && n < WLCR_MAX_FDS_OUT)
+			fds[n++] = wlcr_fdq_pop(&c->down.in_fds);
+		c->journal.requests++;
+		if (wlcr_conn_write(&c->up, bytes, size, fds, n) < 0) {
+			wlcr_client_close(c, "out of memory");
+			return false;
+		}
+		return true;
+	}
+	const struct wlcr_interface *it = obj->iface;
+	if (opcode >= it->nrequests) {
+		post_error(c, sender, DISPLAY_ERROR_INVALID_METHOD, "invalid method %u, object %s@%u",
+			   opcode, it->name, sender);
+		return false;
+	}
+	const struct wlcr_message *msg = &it->requests[opcode];
+	if (wlcr_wire_parse(bytes, size, msg, &m, err, sizeof(err)) < 0 ||
+	    check_objects(c, &m, err, sizeof(err)) < 0) {
+		post_error(c, sender, DISPLAY_ERROR_INVALID_METHOD, "%s@%u.%s: %s", it->name,
+			   sender, msg->name, err);
+		return false;
+	}
+	if (msg->since > obj->version) {
+		post_error(c, sender, DISPLAY_ERROR_INVALID_METHOD,
+			   "%s@%u.%s: invalid method (since %u > version %u)", it->name, sender,
+			   msg->name, msg->since, obj->version);
+		return false;
+	}
+	if (m.new_id && wlcr_journal_check_new_id(&c->journal, m.new_id, err, sizeof(err)) < 0) {
+		post_error(c, sender, DISPLAY_ERROR_INVALID_OBJECT, "%s@%u.%s: %s", it->name,
+			   sender, msg->name, err);
+		return false;
+	}
+	if (it == &wlcr_iface_wl_registry && opcode == WLCR_REQ_wl_registry_bind &&
+	    rewrite_bind(c, &m, bytes, err, sizeof(err)) < 0) {
+		post_error(c, sender, DISPLAY_ERROR_INVALID_OBJECT, "%s@%u.%s: %s", it->name,
+			   sender, msg->name, err);
+		return false;
+	}
+	if (wlcr_fdq_count(&c->down.in_fds) < m.nfds) {
+		post_error(c, sender, DISPLAY_ERROR_INVALID_METHOD,
+			   "%s@%u.%s: fd expected, none queued", it->name, sender, msg->name);
+		return false;
+	}
+	take_fds(&c->down, fds, m.nfds);
+	if (wlcr_journal_request(&c->journal, obj, &m, bytes, fds, err, sizeof(err)) < 0) {
+		close_fds(fds, m.nfds);
+		post_error(c, sender, DISPLAY_ERROR_INVALID_METHOD, "%s@%u.%s: %s", it->name,
+			   sender, msg->name, err);
+		return false;
+	}
+	if (wlcr_conn_write(&c->up, bytes, size, fds, m.nfds) < 0) {
+		wlcr_client_close(c, "out of memory");
+		return false;
+	}
+	return true;
+}
+
+/* wl_registry.global/global_remove: present the proxy's names and clamped
+ * versions; drop what the client must not see. Returns false to drop. */
+static bool rewrite_registry_event(struct wlcr_client *c, const struct wlcr_wire_msg *m,
+				   uint8_t *bytes)
+{
+	struct wlcr_registry *reg = &c->proxy->registry;
+	if (m->opcode == WLCR_EVT_wl_registry_global) {
+		struct wlcr_global *g =
+			wlcr_registry_from_upstream(reg, m->args[0].u, m->args[1].str, m->args[2].u);
+		if (!g) {
+			wlcr_err("client %u: out of memory for global %s", c->index,
+				 m->args[1].str);
+			return false;
+		}
+		if (g->hidden) {
+			wlcr_debug("client %u: hiding global %s: %s", c->index, g->interface,
+				   g->hidden_why);
+			return false;
+		}
+		wlcr_wire_set_word(bytes + m->args[0].offset, g->name);
+		wlcr_wire_set_word(bytes + m->args[2].offset, g->version);
+		return true;
+	}
+	struct wlcr_global *g = wlcr_registry_by_upstream(reg, m->args[0].u);
+	if (!g || g->hidden)
+		return false;
+	wlcr_wire_set_word(bytes + m->args[0].offset, g->name);
+	return true;
+}
+
+static bool handle_event(struct wlcr_client *c, uint8_t *bytes, uint16_t size, uint32_t sender,
+			 uint16_t opcode)
+{
+	char err[256] = "";
+	struct wlcr_wire_msg m;
+	int fds[WLCR_MAX_FDS_OUT];
+	struct wlcr_object *obj = wlcr_journal_get(&c->journal, sender);
+
+	if (!obj) {
+		/* a server-created object the client already destroyed:
+		 * libwayland-client drops such events too */
+		wlcr_debug("client %u: dropping event %u for unknown object %u", c->index, opcode,
+			   sender);
+		return true;
+	}
+	if (!obj->iface) {
+		unsigned n = 0;
+		while (wlcr_fdq_count(&c->up.in_fds) && n < WLCR_MAX_FDS_OUT)
+			fds[n++] = wlcr_fdq_pop(&c->up.in_fds);
+		c->journal.events++;
+		if (wlcr_conn_write(&c->down, bytes, size, fds, n) < 0) {
+			wlcr_client_close(c, "out of memory");
+			return false;
+		}
+		return true;
+	}
+	const struct wlcr_interface *it = obj->iface;
+	if (opcode >= it->nevents ||
+	    wlcr_wire_parse(bytes, size, &it->events[opcode], &m, err, sizeof(err)) < 0) {
+		wlcr_err("client %u: malformed event from the compositor: %s@%u opcode %u: %s",
+			 c->index, it->name, sender, opcode, err[0] ? err : "invalid opcode");
+		wlcr_client_close(c, "malformed event from the compositor");
+		return false;
+	}
+	const struct wlcr_message *msg = &it->events[opcode];
+	if (wlcr_fdq_count(&c->up.in_fds) < m.nfds) {
+		wlcr_err("client %u: compositor sent %s@%u.%s without its fd", c->index, it->name,
+			 sender, msg->name);
+		wlcr_client_close(c, "malformed event from the compositor");
+		return false;
+	}
+	take_fds(&c->up, fds, m.nfds);
+	if (it == &wlcr_iface_wl_display && opcode == WLCR_EVT_wl_display_error) {
+		struct wlcr_object *bad = wlcr_journal_get(&c->journal, m.args[0].u);
+		wlcr_err("client %u: wl_display.error from the compositor: %s@%u: code %u: %s",
+			 c->index, iface_name(bad), m.args[0].u, m.args[1].u,
+			 m.args[2].str ? m.args[2].str : "");
+	}
+	if (it == &wlcr_iface_wl_registry && !rewrite_registry_event(c, &m, bytes)) {
+		close_fds(fds, m.nfds);
+		return true;
+	}
+	if (wlcr_journal_event(&c->journal, obj, &m, bytes, fds, err, sizeof(err)) < 0) {
+		close_fds(fds, m.nfds);
+		wlcr_err("client %u: %s@%u.%s: %s", c->index, it->name, sender, msg->name, err);
+		wlcr_client_close(c, "journal failure");
+		return false;
+	}
+	if (wlcr_conn_write(&c->down, bytes, size, fds, m.nfds) < 0) {
+		wlcr_client_close(c, "out of memory");
+		return false;
+	}
+	return true;
+}
+
+/* Parses every complete message in from->in and hands it to fn. Returns
+ * false when the client was closed. */
+static bool process(struct wlcr_client *c, struct wlcr_conn *from, bool requests)
+{
+	char err[128];
+	for (;;) {
+		uint32_t sender;
+		uint16_t opcode;
+		size_t len = wlcr_conn_in_len(from);
+		int size = wlcr_wire_peek(wlcr_conn_in_data(from), len, &sender, &opcode, err,
+					  sizeof(err));
+		if (size == 0)
+			return true;
+		if (size < 0) {
+			if (requests) {
+				post_error(c, 1, DISPLAY_ERROR_INVALID_METHOD, "%s", err);
+			} else {
+				wlcr_err("client %u: compositor sent a malformed message: %s",
+					 c->index, err);
+				wlcr_client_close(c, "malformed event from the compositor");
+			}
+			return false;
+		}
+		/* handlers rewrite in place; in.data is ours */
+		uint8_t *bytes = (uint8_t *)wlcr_conn_in_data(from);
+		bool ok = requests ? handle_request(c, bytes, (uint16_t)size, sender, opcode)
+				   : handle_event(c, bytes, (uint16_t)size, sender, opcode);
+		if (!ok)
+			return false;
+		wlcr_conn_in_consume(from, (size_t)size);
+	}
+}
+
+static bool flush(struct wlcr_client *c, struct wlcr_conn *conn, const char *side)
+{
+	int ret = wlcr_conn_flush(conn);
+	if (ret < 0 && ret != -EAGAIN) {
+		char why[64];
+		snprintf(why, sizeof(why), "write to %s: %s", side, strerror(-ret));
+		wlcr_client_close(c, why);
+		return false;
+	}
+	return true;
+}
+
+static void on_side(struct wlcr_client *c, bool is_down, uint32_t events)
+{
+	struct wlcr_conn *from = is_down ? &c->down : &c->up;
+	struct wlcr_conn *to = is_down ? &c->up : &c->down;
+	const char *from_name = is_down ? "client" : "compositor";
+	const char *to_name = is_down ? "compositor" : "client";
+
+	if (events & EPOLLOUT && !flush(c, from, from_name))
+		return;
+	if (events & (EPOLLHUP | EPOLLERR) && wlcr_conn_out_full(to)) {
+		/* the peer is gone and its other side does not read: nobody
+		 * is left to take these bytes */
+		wlcr_client_close(c, is_down ? "client hung up" : "compositor hung up");
+		return;
+	}
+	if (events & (EPOLLIN | EPOLLHUP | EPOLLERR) && !wlcr_conn_out_full(to)) {
+		int ret = wlcr_conn_read(from);
+		if (ret < 0 && ret != -EAGAIN) {
+			char why[64];
+			snprintf(why, sizeof(why), "read from %s: %s", from_name, strerror(-ret));
+			wlcr_client_close(c, why);
+			return;
+		}
+		if (!process(c, from, is_down))
+			return;
+		if (!flush(c, to, to_name))
+			return;
+		if (from->eof) {
+			/* hand over what is still queued, as a direct peer would
+			 * have received it, then go */
+			wlcr_conn_flush(to);
+			wlcr_client_close(c, is_down ? "client disconnected"
+						     : "compositor closed the connection");
+			return;
+		}
+	}
+	update_interest(c);
+}
+
+static void on_down(struct wlcr_source *src, uint32_t events)
+{
+	on_side(src->data, true, events);
+}
+
+static void on_up(struct wlcr_source *src, uint32_t events)
+{
+	on_side(src->data, false, events);
+}
+
+static int connect_upstream(const char *path)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	if (strlen(path) >= sizeof(addr.sun_path))
+		return -ENAMETOOLONG;
+	strcpy(addr.sun_path, path);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+		int e = errno;
+		close(fd);
+		return -e;
+	}
+	return fd;
+}
+
+/* The innermost pid from /proc/PID/status NSpid: what the app sees of
+ * itself inside a container's pid namespace. */
+static pid_t pid_in_namespace(pid_t pid)
+{
+	char path[64], line[256];
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	FILE *f = fopen(path, "re");
+	pid_t inner = pid;
+	if (!f)
+		return pid;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "NSpid:", 6) != 0)
+			continue;
+		char *save, *tok = strtok_r(line + 6, " \t\n", &save);
+		while (tok) {
+			inner = (pid_t)atoi(tok);
+			tok = strtok_r(NULL, " \t\n", &save);
+		}
+		break;
+	}
+	fclose(f);
+	return inner;
+}
+
+struct wlcr_client *wlcr_client_create(struct wlcr_proxy *proxy, int fd)
+{
+	struct wlcr_client *c = calloc(1, sizeof(*c));
+	if (!c) {
+		wlcr_err("out of memory for a new client");
+		close(fd);
+		return NULL;
+	}
+	c->proxy = proxy;
+	c->index = ++proxy->next_index;
+	wlcr_conn_init(&c->down, fd, proxy->opt.buffer_limit);
+	wlcr_conn_init(&c->up, -1, proxy->opt.buffer_limit);
+	c->down_src.fd = c->up_src.fd = -1;
+
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0) {
+		c->pid = cred.pid;
+		c->uid = cred.uid;
+		c->pid_in_ns = pid_in_namespace(cred.pid);
+	}
+	struct stat st;
+	if (fstat(fd, &st) == 0)
+		c->sock_ino = st.st_ino;
+
+	int ret = wlcr_journal_init(&c->journal);
+	if (ret < 0) {
+		wlcr_err("client %u: cannot start its journal: %s", c->index, strerror(-ret));
+		goto fail;
+	}
+	int up = connect_upstream(proxy->upstream_path);
+	if (up < 0) {
+		wlcr_err("client %u (pid %d): cannot connect to the compositor at %s: %s", c->index,
+			 (int)c->pid, proxy->upstream_path, strerror(-up));
+		goto fail;
+	}
+	c->up.fd = up;
+	if (wlcr_loop_add(&proxy->loop, &c->down_src, fd, EPOLLIN, on_down, c) < 0 ||
+	    wlcr_loop_add(&proxy->loop, &c->up_src, up, EPOLLIN, on_up, c) < 0) {
+		wlcr_log_errno(WLCR_LOG_ERROR, "client %u: epoll", c->index);
+		goto fail;
+	}
+	wlcr_info("client %u: connected, pid %d, uid %u", c->index, (int)c->pid,
+		  (unsigned)c->uid);
+	return c;
+fail:
+	wlcr_client_close(c, NULL);
+	wlcr_client_free(c);
+	return NULL;
+}
+
+void wlcr_client_close(struct wlcr_client *c, const char *why)
+{
+	if (c->dead)
+		return;
+	c->dead = true;
+	if (why)
+		wlcr_info("client %u: closed: %s", c->index, why);
+	wlcr_loop_remove(&c->proxy->loop, &c->down_src);
+	wlcr_loop_remove(&c->proxy->loop, &c->up_src);
+	wlcr_conn_finish(&c->down);
+	wlcr_conn_finish(&c->up);
+}
+
+void wlcr_client_free(struct wlcr_client *c)
+{
+	if (!c)
+		return;
+	wlcr_client_close(c, NULL);
+	wlcr_journal_finish(&c->journal);
+	free(c);
+}
+
+struct describe_ctx {
+	const char *title, *app_id;
+};
+
+static const char *setter_string(const struct wlcr_object *obj, uint16_t opcode)
+{
+	if (!obj->setters || !obj->setters[opcode])
+		return NULL;
+	const struct wlcr_msgcopy *mc = obj->setters[opcode];
+	if (mc->size <= 12 || wlcr_wire_word(mc->bytes + 8) == 0)
+		return NULL;
+	/* the parser checked the string when it was recorded */
+	return (const char *)mc->bytes + 12;
+}
+
+static void describe_one(struct wlcr_object *obj, void *data)
+{
+	struct describe_ctx *d = data;
+	if (obj->iface != &wlcr_iface_xdg_toplevel || obj->zombie)
+		return;
+	const char *t = setter_string(obj, WLCR_REQ_xdg_toplevel_set_title);
+	const char *a = setter_string(obj, WLCR_REQ_xdg_toplevel_set_app_id);
+	if (t)
+		d->title = t;
+	if (a)
+		d->app_id = a;
+}
+
+void wlcr_client_describe(const struct wlcr_client *c, const char **ret_title,
+			  const char **ret_app_id)
+{
+	struct describe_ctx d = { "", "" };
+	wlcr_objmap_for_each(&c->journal.map, describe_one, &d);
+	*ret_title = d.title;
+	*ret_app_id = d.app_id;
+}

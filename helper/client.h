@@ -1,0 +1,43 @@
+/* One proxied client: its socket, its own upstream connection to the
+ * compositor, and its journal. Messages are parsed, checked, journaled and
+ * forwarded here; the few the proxy must rewrite are rewritten here. */
+#ifndef WLCR_CLIENT_H
+#define WLCR_CLIENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "conn.h"
+#include "journal.h"
+#include "loop.h"
+
+struct wlcr_proxy;
+
+struct wlcr_client {
+	struct wlcr_proxy *proxy;
+	struct wlcr_client *next; /* proxy->clients list */
+	uint32_t index;		  /* number in log lines: "client 3" */
+	struct wlcr_conn down;	  /* to the app */
+	struct wlcr_conn up;	  /* to the compositor */
+	struct wlcr_source down_src, up_src;
+	struct wlcr_journal journal;
+	pid_t pid;	   /* as the proxy (host) sees it */
+	pid_t pid_in_ns;   /* innermost pid namespace's view (NSpid) */
+	uid_t uid;
+	uint64_t sock_ino; /* inode of the proxy-side socket */
+	bool dead;	   /* freed after the current loop batch */
+};
+
+/* Takes ownership of fd (accepted from the listening socket). Returns the
+ * client, or NULL with the fd closed and the reason logged. */
+struct wlcr_client *wlcr_client_create(struct wlcr_proxy *proxy, int fd);
+/* Closes both connections now; the memory is freed by wlcr_client_free. */
+void wlcr_client_close(struct wlcr_client *c, const char *why);
+void wlcr_client_free(struct wlcr_client *c);
+
+/* Title and app_id from the journal (the last xdg_toplevel's), or "". */
+void wlcr_client_describe(const struct wlcr_client *c, const char **ret_title,
+			  const char **ret_app_id);
+
+#endif

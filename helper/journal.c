@@ -1,0 +1,674 @@
+#include "journal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "protocols.h"
+
+/* What the journal does with a request that is neither constructor nor
+ * destructor. The default is SETTER: keep the last value per opcode, which
+ * bounds the journal by (live objects x opcodes). */
+enum policy {
+	P_SETTER = 0,
+	/* actions and one-shot requests: nothing to restore, and never hold
+	 * their fds (a held data-offer pipe would keep the peer waiting) */
+	P_IGNORE,
+	P_SURFACE,
+	P_REGION,
+};
+
+struct policy_entry {
+	const char *iface, *msg;
+	enum policy policy;
+	/* requests that undo each other share one slot (set/unset_maximized) */
+	const char *slot_of;
+};
+
+static const struct policy_entry policy_table[] = {
+	{ "wl_surface", "attach", P_SURFACE, NULL },
+	{ "wl_surface", "damage", P_SURFACE, NULL },
+	{ "wl_surface", "damage_buffer", P_SURFACE, NULL },
+	{ "wl_surface", "frame", P_SURFACE, NULL },
+	{ "wl_surface", "set_opaque_region", P_SURFACE, NULL },
+	{ "wl_surface", "set_input_region", P_SURFACE, NULL },
+	{ "wl_surface", "commit", P_SURFACE, NULL },
+	{ "wl_surface", "set_buffer_transform", P_SURFACE, NULL },
+	{ "wl_surface", "set_buffer_scale", P_SURFACE, NULL },
+	{ "wl_surface", "offset", P_SURFACE, NULL },
+	{ "wl_region", "add", P_REGION, NULL },
+	{ "wl_region", "subtract", P_REGION, NULL },
+	{ "xdg_wm_base", "pong", P_IGNORE, NULL },
+	{ "xdg_toplevel", "move", P_IGNORE, NULL },
+	{ "xdg_toplevel", "resize", P_IGNORE, NULL },
+	{ "xdg_toplevel", "show_window_menu", P_IGNORE, NULL },
+	{ "xdg_toplevel", "set_minimized", P_IGNORE, NULL },
+	{ "xdg_toplevel", "unset_maximized", P_SETTER, "set_maximized" },
+	{ "xdg_toplevel", "unset_fullscreen", P_SETTER, "set_fullscreen" },
+	{ "xdg_popup", "grab", P_IGNORE, NULL },
+	{ "xdg_popup", "reposition", P_IGNORE, NULL },
+	{ "wl_subsurface", "place_below", P_SETTER, "place_above" },
+	{ "wl_subsurface", "set_desync", P_SETTER, "set_sync" },
+	{ "wl_shell_surface", "pong", P_IGNORE, NULL },
+	{ "wl_shell_surface", "move", P_IGNORE, NULL },
+	{ "wl_shell_surface", "resize", P_IGNORE, NULL },
+	{ "wl_data_offer", "accept", P_IGNORE, NULL },
+	{ "wl_data_offer", "receive", P_IGNORE, NULL },
+	{ "wl_data_offer", "finish", P_IGNORE, NULL },
+	{ "wl_data_offer", "set_actions", P_IGNORE, NULL },
+	{ "wl_data_source", "offer", P_IGNORE, NULL },
+	{ "wl_data_source", "set_actions", P_IGNORE, NULL },
+	{ "wl_data_device", "start_drag", P_IGNORE, NULL },
+	{ "wl_data_device", "set_selection", P_IGNORE, NULL },
+	{ "zwp_primary_selection_offer_v1", "receive", P_IGNORE, NULL },
+	{ "zwp_primary_selection_source_v1", "offer", P_IGNORE, NULL },
+	{ "zwp_primary_selection_device_v1", "set_selection", P_IGNORE, NULL },
+	{ "xdg_activation_v1", "activate", P_IGNORE, NULL },
+	{ "zwp_idle_inhibit_manager_v1", "create_inhibitor", P_SETTER, NULL },
+};
+
+/* per interface index: per request opcode, policy and slot */
+struct req_policy {
+	uint8_t policy;
+	uint16_t slot;
+};
+static struct req_policy **policies;
+
+static uint16_t find_request(const struct wlcr_interface *it, const char *name)
+{
+	for (uint16_t i = 0; i < it->nrequests; i++)
+		if (strcmp(it->requests[i].name, name) == 0)
+			return i;
+	return UINT16_MAX;
+}
+
+static int policies_init(void)
+{
+	if (policies)
+		return 0;
+	struct req_policy **p = calloc(wlcr_interfaces_count, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	for (size_t i = 0; i < wlcr_interfaces_count; i++) {
+		const struct wlcr_interface *it = wlcr_interfaces[i];
+		p[i] = calloc(it->nrequests ? it->nrequests : 1, sizeof(**p));
+		if (!p[i])
+			return -ENOMEM; /* process-lifetime table: not freed */
+		for (uint16_t op = 0; op < it->nrequests; op++) {
+			p[i][op].slot = op;
+			/* fds in a request that is not a constructor belong to
+			 * an action (receive); never keep them */
+			if (it->requests[op].nfds && it->requests[op].new_id_arg < 0)
+				p[i][op].policy = P_IGNORE;
+		}
+	}
+	for (size_t k = 0; k < sizeof(policy_table) / sizeof(policy_table[0]); k++) {
+		const struct policy_entry *e = &policy_table[k];
+		const struct wlcr_interface *it = wlcr_interface_find(e->iface);
+		if (!it)
+			continue;
+		uint16_t op = find_request(it, e->msg);
+		if (op == UINT16_MAX)
+			continue;
+		p[it->index][op].policy = (uint8_t)e->policy;
+		if (e->slot_of) {
+			uint16_t s = find_request(it, e->slot_of);
+			if (s != UINT16_MAX)
+				p[it->index][op].slot = s;
+		}
+	}
+	policies = p;
+	return 0;
+}
+
+/* ---- allocation with accounting ------------------------------------------ */
+
+static void *j_calloc(struct wlcr_journal *j, size_t n, size_t size)
+{
+	void *p = calloc(n, size);
+	if (p)
+		j->bytes += n * size;
+	return p;
+}
+
+static void j_free(struct wlcr_journal *j, void *p, size_t size)
+{
+	if (!p)
+		return;
+	j->bytes -= size;
+	free(p);
+}
+
+static void msgcopy_free(struct wlcr_journal *j, struct wlcr_msgcopy *c)
+{
+	if (!c)
+		return;
+	for (unsigned i = 0; i < c->nfds; i++)
+		close(c->fds[i]);
+	j_free(j, c, sizeof(*c) + c->size);
+}
+
+/* Replaces *slot with a copy of the message; reuses the old copy when the
+ * size matches, which is the common case for setters sent every frame. */
+static int msgcopy_set(struct wlcr_journal *j, struct wlcr_msgcopy **slot,
+		       const struct wlcr_wire_msg *m, const uint8_t *bytes, const int *fds,
+		       bool keep_fds)
+{
+	struct wlcr_msgcopy *c = *slot;
+	unsigned nfds = keep_fds ? m->nfds : 0;
+	int dups[WLCR_WIRE_MAX_ARGS];
+
+	for (unsigned i = 0; i < nfds; i++) {
+		dups[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, 3);
+		if (dups[i] < 0) {
+			while (i--)
+				close(dups[i]);
+			return -errno;
+		}
+	}
+	if (!c || c->size != m->size) {
+		msgcopy_free(j, c);
+		*slot = NULL;
+		c = j_calloc(j, 1, sizeof(*c) + m->size);
+		if (!c) {
+			for (unsigned i = 0; i < nfds; i++)
+				close(dups[i]);
+			return -ENOMEM;
+		}
+		*slot = c;
+	} else {
+		for (unsigned i = 0; i < c->nfds; i++)
+			close(c->fds[i]);
+	}
+	c->size = m->size;
+	c->nfds = (uint8_t)nfds;
+	memcpy(c->fds, dups, nfds * sizeof(int));
+	memcpy(c->bytes, bytes, m->size);
+	return 0;
+}
+
+/* ---- surfaces ------------------------------------------------------------- */
+
+static void state_init(struct wlcr_surface_state *s)
+{
+	memset(s, 0, sizeof(*s));
+	pixman_region32_init(&s->opaque);
+	pixman_region32_init(&s->input);
+	s->scale = 1;
+}
+
+static void state_finish(struct wlcr_journal *j, struct wlcr_surface_state *s)
+{
+	pixman_region32_fini(&s->opaque);
+	pixman_region32_fini(&s->input);
+	j_free(j, s->frames, s->cap_frames * sizeof(uint32_t));
+	s->frames = NULL;
+	s->nframes = s->cap_frames = 0;
+}
+
+static int frames_add(struct wlcr_journal *j, struct wlcr_surface_state *s, uint32_t id)
+{
+	if (s->nframes == s->cap_frames) {
+		uint32_t cap = s->cap_frames ? s->cap_frames * 2 : 4;
+		uint32_t *f = j_calloc(j, cap, sizeof(*f));
+		if (!f)
+			return -ENOMEM;
+		memcpy(f, s->frames, s->nframes * sizeof(*f));
+		j_free(j, s->frames, s->cap_frames * sizeof(*f));
+		s->frames = f;
+		s->cap_frames = cap;
+	}
+	s->frames[s->nframes++] = id;
+	return 0;
+}
+
+static void frames_remove(struct wlcr_surface_state *s, uint32_t id)
+{
+	for (uint32_t i = 0; i < s->nframes; i++) {
+		if (s->frames[i] == id) {
+			s->frames[i] = s->frames[--s->nframes];
+			return;
+		}
+	}
+}
+
+static void surface_free(struct wlcr_journal *j, struct wlcr_surface *s)
+{
+	if (!s)
+		return;
+	state_finish(j, &s->pending);
+	state_finish(j, &s->committed);
+	j_free(j, s->outputs, s->noutputs * sizeof(uint32_t));
+	j_free(j, s, sizeof(*s));
+}
+
+static int surface_commit(struct wlcr_journal *j, struct wlcr_object *obj)
+{
+	struct wlcr_surface *s = obj->surface;
+	struct wlcr_surface_state *p = &s->pending, *c = &s->committed;
+
+	if (p->attached) {
+		c->attached = true;
+		c->buffer = p->buffer;
+		c->dx = p->dx;
+		c->dy = p->dy;
+		/* held until the compositor sends release */
+		struct wlcr_object *buf = wlcr_journal_get(j, p->buffer);
+		if (buf)
+			buf->buffer_held = true;
+	}
+	c->damaged |= p->damaged;
+	if (p->opaque_set) {
+		pixman_region32_copy(&c->opaque, &p->opaque);
+		c->opaque_set = true;
+	}
+	if (p->input_set) {
+		pixman_region32_copy(&c->input, &p->input);
+		c->input_set = true;
+	}
+	c->scale = p->scale;
+	c->transform = p->transform;
+	if (p->offset_set) {
+		c->offset_x = p->offset_x;
+		c->offset_y = p->offset_y;
+		c->offset_set = true;
+	}
+	for (uint32_t i = 0; i < p->nframes; i++)
+		if (frames_add(j, c, p->frames[i]) < 0)
+			return -ENOMEM;
+	p->nframes = 0;
+	/* pending resets what the protocol says is not sticky */
+	p->attached = false;
+	p->damaged = false;
+	p->opaque_set = p->input_set = false;
+	p->offset_set = false;
+	s->commits++;
+	return 0;
+}
+
+static int region_copy_from(struct wlcr_journal *j, pixman_region32_t *dst, bool *set,
+			    uint32_t region_id)
+{
+	*set = true;
+	if (region_id == 0) {
+		/* null: opaque becomes empty, input becomes infinite; both
+		 * are the protocol's initial state, so record "unset" */
+		pixman_region32_clear(dst);
+		*set = false;
+		return 0;
+	}
+	struct wlcr_object *r = wlcr_journal_get(j, region_id);
+	if (!r || !r->region)
+		return -EINVAL;
+	pixman_region32_copy(dst, r->region);
+	return 0;
+}
+
+static int surface_request(struct wlcr_journal *j, struct wlcr_object *obj,
+			   const struct wlcr_wire_msg *m, char *err, size_t errlen)
+{
+	struct wlcr_surface_state *p = &obj->surface->pending;
+	const struct wlcr_wire_arg *a = m->args;
+
+	switch (m->opcode) {
+	case WLCR_REQ_wl_surface_attach:
+		p->attached = true;
+		p->buffer = a[0].u;
+		p->dx = (int32_t)a[1].u;
+		p->dy = (int32_t)a[2].u;
+		return 0;
+	case WLCR_REQ_wl_surface_damage:
+	case WLCR_REQ_wl_surface_damage_buffer:
+		/* replay damages everything; the rectangles are history */
+		p->damaged = true;
+		return 0;
+	case WLCR_REQ_wl_surface_frame: {
+		struct wlcr_object *cb = wlcr_journal_get(j, a[0].u);
+		if (cb)
+			cb->frame_surface = obj->id;
+		return frames_add(j, p, a[0].u);
+	}
+	case WLCR_REQ_wl_surface_set_opaque_region:
+	case WLCR_REQ_wl_surface_set_input_region: {
+		bool opaque = m->opcode == WLCR_REQ_wl_surface_set_opaque_region;
+		if (region_copy_from(j, opaque ? &p->opaque : &p->input,
+				     opaque ? &p->opaque_set : &p->input_set, a[0].u) < 0) {
+			snprintf(err, errlen, "not a wl_region: %u", a[0].u);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	case WLCR_REQ_wl_surface_commit:
+		return surface_commit(j, obj);
+	case WLCR_REQ_wl_surface_set_buffer_transform:
+		p->transform = (int32_t)a[0].u;
+		return 0;
+	case WLCR_REQ_wl_surface_set_buffer_scale:
+		p->scale = (int32_t)a[0].u;
+		return 0;
+	case WLCR_REQ_wl_surface_offset:
+		p->offset_set = true;
+		p->offset_x = (int32_t)a[0].u;
+		p->offset_y = (int32_t)a[1].u;
+		return 0;
+	}
+	return 0;
+}
+
+static int surface_output(struct wlcr_journal *j, struct wlcr_surface *s, uint32_t output,
+			  bool enter)
+{
+	for (uint32_t i = 0; i < s->noutputs; i++) {
+		if (s->outputs[i] != output)
+			continue;
+		if (!enter) {
+			s->outputs[i] = s->outputs[s->noutputs - 1];
+			/* keep the allocation exact for the accounting */
+			s->noutputs--;
+			uint32_t *o = s->noutputs ? j_calloc(j, s->noutputs, sizeof(*o)) : NULL;
+			if (s->noutputs && !o)
+				return -ENOMEM;
+			if (o)
+				memcpy(o, s->outputs, s->noutputs * sizeof(*o));
+			j_free(j, s->outputs, (s->noutputs + 1) * sizeof(*o));
+			s->outputs = o;
+		}
+		return 0;
+	}
+	if (!enter)
+		return 0;
+	uint32_t *o = j_calloc(j, s->noutputs + 1, sizeof(*o));
+	if (!o)
+		return -ENOMEM;
+	memcpy(o, s->outputs, s->noutputs * sizeof(*o));
+	o[s->noutputs] = output;
+	j_free(j, s->outputs, s->noutputs * sizeof(*o));
+	s->outputs = o;
+	s->noutputs++;
+	return 0;
+}
+
+/* ---- objects -------------------------------------------------------------- */
+
+static void object_free(struct wlcr_journal *j, struct wlcr_object *obj)
+{
+	if (obj->iface) {
+		for (uint16_t i = 0; obj->setters && i < obj->iface->nrequests; i++)
+			msgcopy_free(j, obj->setters[i]);
+		for (uint16_t i = 0; obj->events && i < obj->iface->nevents; i++)
+			msgcopy_free(j, obj->events[i]);
+		if (obj->setters)
+			j_free(j, obj->setters, obj->iface->nrequests * sizeof(void *));
+		if (obj->events)
+			j_free(j, obj->events, obj->iface->nevents * sizeof(void *));
+	}
+	msgcopy_free(j, obj->ctor);
+	surface_free(j, obj->surface);
+	if (obj->region) {
+		pixman_region32_fini(obj->region);
+		j_free(j, obj->region, sizeof(*obj->region));
+	}
+	j_free(j, obj, sizeof(*obj));
+}
+
+/* Forgets an object for good: after delete_id, or at once for server ids. */
+static void object_remove(struct wlcr_journal *j, struct wlcr_object *obj)
+{
+	if (!obj->zombie)
+		j->nlive--;
+	wlcr_objmap_remove(&j->map, obj->id);
+	object_free(j, obj);
+}
+
+/* The client or compositor destroyed it: drop its state now; keep the
+ * slot as a zombie until delete_id for client ids, so that events still in
+ * flight to it can be parsed (their fds must be consumed). */
+static void object_destroyed(struct wlcr_journal *j, struct wlcr_object *obj)
+{
+	if (obj->frame_surface) {
+		struct wlcr_object *s = wlcr_journal_get(j, obj->frame_surface);
+		if (s && s->surface) {
+			frames_remove(&s->surface->pending, obj->id);
+			frames_remove(&s->surface->committed, obj->id);
+		}
+	}
+	if (obj->server_created) {
+		object_remove(j, obj);
+		return;
+	}
+	const struct wlcr_interface *iface = obj->iface;
+	uint32_t id = obj->id, version = obj->version;
+	wlcr_objmap_remove(&j->map, id);
+	object_free(j, obj);
+	j->nlive--;
+	struct wlcr_object *z = j_calloc(j, 1, sizeof(*z));
+	if (!z)
+		return; /* no zombie: late events are then "unknown object" */
+	z->id = id;
+	z->iface = iface;
+	z->version = version;
+	z->zombie = true;
+	wlcr_objmap_insert(&j->map, id, z);
+}
+
+static struct wlcr_object *object_new(struct wlcr_journal *j, uint32_t id,
+				      const struct wlcr_interface *iface, uint32_t version)
+{
+	struct wlcr_object *obj = j_calloc(j, 1, sizeof(*obj));
+	if (!obj)
+		return NULL;
+	obj->id = id;
+	obj->iface = iface;
+	obj->version = version;
+	obj->server_created = id >= WLCR_SERVER_ID_MIN;
+	if (iface == &wlcr_iface_wl_surface) {
+		obj->surface = j_calloc(j, 1, sizeof(*obj->surface));
+		if (!obj->surface)
+			goto fail;
+		state_init(&obj->surface->pending);
+		state_init(&obj->surface->committed);
+	} else if (iface == &wlcr_iface_wl_region) {
+		obj->region = j_calloc(j, 1, sizeof(*obj->region));
+		if (!obj->region)
+			goto fail;
+		pixman_region32_init(obj->region);
+	}
+	struct wlcr_object *old = wlcr_objmap_get(&j->map, id);
+	if (old && old->zombie) {
+		/* reused before delete_id: the compositor had freed it */
+		wlcr_objmap_remove(&j->map, id);
+		object_free(j, old);
+	}
+	if (wlcr_objmap_insert(&j->map, id, obj) < 0)
+		goto fail;
+	j->nlive++;
+	return obj;
+fail:
+	object_free(j, obj);
+	return NULL;
+}
+
+int wlcr_journal_check_new_id(const struct wlcr_journal *j, uint32_t id, char *err,
+			      size_t errlen)
+{
+	if (id >= WLCR_SERVER_ID_MIN) {
+		snprintf(err, errlen, "invalid new id %u: in the server's range", id);
+		return -EINVAL;
+	}
+	uint32_t next = j->map.client_len > 1 ? j->map.client_len : 1;
+	struct wlcr_object *old = wlcr_objmap_get(&j->map, id);
+	if (id > next || (old && !old->zombie)) {
+		snprintf(err, errlen, "invalid new id %u (next free is %u)", id, next);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int create_from(struct wlcr_journal *j, struct wlcr_object *creator,
+		       const struct wlcr_wire_msg *m, const uint8_t *bytes, const int *fds,
+		       char *err, size_t errlen)
+{
+	const struct wlcr_arg *a = &m->msg->args[m->msg->new_id_arg];
+	const struct wlcr_interface *iface = a->iface;
+	uint32_t version = creator->version;
+
+	if (!iface) {
+		iface = wlcr_interface_find(m->new_iface_name);
+		version = m->new_version;
+		if (!iface && !j->not_checkpointable)
+			j->not_checkpointable = "bound an interface wlcr cannot journal";
+	}
+	if (m->new_id >= WLCR_SERVER_ID_MIN) {
+		struct wlcr_object *old = wlcr_objmap_get(&j->map, m->new_id);
+		if (old) {
+			snprintf(err, errlen, "server reused live id %u", m->new_id);
+			return -EINVAL;
+		}
+	}
+	struct wlcr_object *obj = object_new(j, m->new_id, iface, version);
+	if (!obj) {
+		snprintf(err, errlen, "cannot record new id %u", m->new_id);
+		return -ENOMEM;
+	}
+	obj->creator = creator->id;
+	/* the constructor is the state; its fds (a shm pool) are kept */
+	int ret = msgcopy_set(j, &obj->ctor, m, bytes, fds, true);
+	if (ret < 0)
+		snprintf(err, errlen, "cannot keep constructor of %u", m->new_id);
+	return ret;
+}
+
+int wlcr_journal_init(struct wlcr_journal *j)
+{
+	memset(j, 0, sizeof(*j));
+	wlcr_objmap_init(&j->map);
+	if (policies_init() < 0)
+		return -ENOMEM;
+	if (!object_new(j, 1, &wlcr_iface_wl_display, 1))
+		return -ENOMEM;
+	return 0;
+}
+
+static void free_one(struct wlcr_object *obj, void *data)
+{
+	object_free(data, obj);
+}
+
+void wlcr_journal_finish(struct wlcr_journal *j)
+{
+	wlcr_objmap_for_each(&j->map, free_one, j);
+	wlcr_objmap_finish(&j->map);
+}
+
+struct wlcr_object *wlcr_journal_get(const struct wlcr_journal *j, uint32_t id)
+{
+	return wlcr_objmap_get(&j->map, id);
+}
+
+static int setter_slot(struct wlcr_journal *j, struct wlcr_msgcopy ***arr, uint16_t n)
+{
+	if (*arr || n == 0)
+		return 0;
+	*arr = j_calloc(j, n, sizeof(**arr));
+	return *arr ? 0 : -ENOMEM;
+}
+
+int wlcr_journal_request(struct wlcr_journal *j, struct wlcr_object *obj,
+			 const struct wlcr_wire_msg *m, const uint8_t *bytes, const int *fds,
+			 char *err, size_t errlen)
+{
+	j->requests++;
+	if (!obj->iface)
+		return 0;
+	if (m->msg->new_id_arg >= 0) {
+		int ret = create_from(j, obj, m, bytes, fds, err, errlen);
+		if (ret < 0)
+			return ret;
+	}
+	if (m->msg->flags & WLCR_MSG_DESTRUCTOR) {
+		object_destroyed(j, obj);
+		return 0;
+	}
+
+	struct req_policy *rp = &policies[obj->iface->index][m->opcode];
+	switch (rp->policy) {
+	case P_IGNORE:
+		return 0;
+	case P_SURFACE:
+		return surface_request(j, obj, m, err, errlen);
+	case P_REGION: {
+		pixman_region32_t r;
+		pixman_region32_init_rect(&r, (int32_t)m->args[0].u, (int32_t)m->args[1].u,
+					  m->args[2].u, m->args[3].u);
+		if (m->opcode == WLCR_REQ_wl_region_add)
+			pixman_region32_union(obj->region, obj->region, &r);
+		else
+			pixman_region32_subtract(obj->region, obj->region, &r);
+		pixman_region32_fini(&r);
+		return 0;
+	}
+	default:
+		break;
+	}
+	/* a constructor's state is the new object, not a setter */
+	if (m->msg->new_id_arg >= 0)
+		return 0;
+	if (obj->iface == &wlcr_iface_xdg_surface && m->opcode == WLCR_REQ_xdg_surface_ack_configure)
+		obj->last_acked_serial = m->args[0].u;
+	if (setter_slot(j, &obj->setters, obj->iface->nrequests) < 0)
+		return -ENOMEM;
+	return msgcopy_set(j, &obj->setters[rp->slot], m, bytes, fds, false);
+}
+
+int wlcr_journal_event(struct wlcr_journal *j, struct wlcr_object *obj,
+		       const struct wlcr_wire_msg *m, const uint8_t *bytes, const int *fds,
+		       char *err, size_t errlen)
+{
+	j->events++;
+	if (!obj->iface || obj->zombie)
+		return 0;
+	const struct wlcr_interface *it = obj->iface;
+
+	if (it == &wlcr_iface_wl_display && m->opcode == WLCR_EVT_wl_display_delete_id) {
+		struct wlcr_object *dead = wlcr_journal_get(j, m->args[0].u);
+		/* a live object here was re-created before delete_id came */
+		if (dead && dead->zombie)
+			object_remove(j, dead);
+		return 0;
+	}
+	if (m->msg->new_id_arg >= 0) {
+		int ret = create_from(j, obj, m, bytes, fds, err, errlen);
+		if (ret < 0)
+			return ret;
+	}
+	if (m->msg->flags & WLCR_MSG_DESTRUCTOR) {
+		object_destroyed(j, obj);
+		return 0;
+	}
+	if (it == &wlcr_iface_wl_buffer && m->opcode == WLCR_EVT_wl_buffer_release) {
+		obj->buffer_held = false;
+		return 0;
+	}
+	if (it == &wlcr_iface_wl_surface)
+		return surface_output(j, obj->surface, m->args[0].u,
+				      m->opcode == WLCR_EVT_wl_surface_enter);
+	if (it == &wlcr_iface_xdg_surface && m->opcode == WLCR_EVT_xdg_surface_configure)
+		obj->last_configure_serial = m->args[0].u;
+	if (it == &wlcr_iface_wl_keyboard || it == &wlcr_iface_wl_pointer) {
+		bool kb = it == &wlcr_iface_wl_keyboard;
+		if (m->opcode == (kb ? WLCR_EVT_wl_keyboard_enter : WLCR_EVT_wl_pointer_enter))
+			obj->focus = m->args[1].u;
+		else if (m->opcode == (kb ? WLCR_EVT_wl_keyboard_leave : WLCR_EVT_wl_pointer_leave))
+			obj->focus = 0;
+	}
+	/* events with fds (keymaps) or new objects are not "what the client
+	 * knows" in a way replay compares; the rest: last value per opcode */
+	if (m->nfds || m->msg->new_id_arg >= 0)
+		return 0;
+	if (setter_slot(j, &obj->events, it->nevents) < 0)
+		return -ENOMEM;
+	return msgcopy_set(j, &obj->events[m->opcode], m, bytes, fds, false);
+}

@@ -1,0 +1,101 @@
+/* The per-client journal: for every live object, what is needed to recreate
+ * it and its state on a compositor. State, not history: its size grows with
+ * live objects, never with frames or messages (DESIGN.md section 3). */
+#ifndef WLCR_JOURNAL_H
+#define WLCR_JOURNAL_H
+
+#include <pixman.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "objmap.h"
+#include "protocol.h"
+#include "wire.h"
+
+/* A copy of one message as it went over the wire, with dups of its fds. */
+struct wlcr_msgcopy {
+	uint16_t size;
+	uint8_t nfds;
+	int fds[WLCR_WIRE_MAX_ARGS];
+	uint8_t bytes[];
+};
+
+/* Double-buffered wl_surface state (pending, then committed). */
+struct wlcr_surface_state {
+	bool attached; /* attach was requested (buffer may be 0: null) */
+	uint32_t buffer;
+	int32_t dx, dy;
+	bool damaged;
+	bool opaque_set, input_set; /* false: protocol default */
+	pixman_region32_t opaque, input;
+	int32_t scale, transform;
+	bool offset_set;
+	int32_t offset_x, offset_y;
+	/* wl_callback ids from wl_surface.frame, each a live object */
+	uint32_t *frames;
+	uint32_t nframes, cap_frames;
+};
+
+struct wlcr_surface {
+	struct wlcr_surface_state pending, committed;
+	/* wl_output ids the surface is on (wl_surface.enter/leave) */
+	uint32_t *outputs;
+	uint32_t noutputs;
+	uint64_t commits; /* counter only; the journal keeps no per-commit data */
+};
+
+struct wlcr_object {
+	uint32_t id;
+	const struct wlcr_interface *iface; /* NULL: passed by --allow-unknown */
+	uint32_t version;
+	bool zombie;	     /* destroyed by the client, awaiting delete_id */
+	bool server_created; /* id >= 0xff000000, never gets delete_id */
+	uint32_t creator;    /* object whose message created this one */
+	/* the request or event that created it; NULL for wl_display */
+	struct wlcr_msgcopy *ctor;
+	/* last value per request opcode (setters), iface->nrequests slots */
+	struct wlcr_msgcopy **setters;
+	/* last value per event opcode (what the client was told), for
+	 * replay to send only what differs; iface->nevents slots */
+	struct wlcr_msgcopy **events;
+	struct wlcr_surface *surface;	/* wl_surface */
+	pixman_region32_t *region;	/* wl_region */
+	bool buffer_held;		/* wl_buffer committed and not released */
+	uint32_t frame_surface;		/* wl_callback from wl_surface.frame */
+	uint32_t last_configure_serial; /* xdg_surface */
+	uint32_t last_acked_serial;	/* xdg_surface */
+	uint32_t focus;			/* wl_keyboard/wl_pointer: surface, or 0 */
+};
+
+struct wlcr_journal {
+	struct wlcr_objmap map;
+	uint32_t nlive;
+	size_t bytes; /* heap held by the journal, for wlcr ls and the tests */
+	/* first reason this client cannot be checkpointed, or NULL */
+	const char *not_checkpointable;
+	/* stats: counters only */
+	uint64_t requests, events;
+};
+
+int wlcr_journal_init(struct wlcr_journal *j);
+void wlcr_journal_finish(struct wlcr_journal *j);
+struct wlcr_object *wlcr_journal_get(const struct wlcr_journal *j, uint32_t id);
+
+/* Record a request from the client (already parsed and its objects
+ * checked). fds are the message's; the journal dups what it keeps.
+ * Returns 0 or -EINVAL/-ENOMEM with err filled in. */
+int wlcr_journal_request(struct wlcr_journal *j, struct wlcr_object *obj,
+			 const struct wlcr_wire_msg *m, const uint8_t *bytes, const int *fds,
+			 char *err, size_t errlen);
+/* Record an event from the compositor. */
+int wlcr_journal_event(struct wlcr_journal *j, struct wlcr_object *obj,
+		       const struct wlcr_wire_msg *m, const uint8_t *bytes, const int *fds,
+		       char *err, size_t errlen);
+
+/* Checks a new_id before the request is recorded: free slot or exactly
+ * the next one. Returns 0 or -EINVAL with err filled in. */
+int wlcr_journal_check_new_id(const struct wlcr_journal *j, uint32_t id, char *err,
+			      size_t errlen);
+
+#endif

@@ -1,0 +1,154 @@
+/* wlcr-proxy: a Wayland proxy that keeps a restorable journal of every
+ * client. See man/wlcr-proxy.1.scd. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "proxy.h"
+
+#ifndef WLCR_VERSION
+#define WLCR_VERSION "0.1"
+#endif
+
+static const char usage[] =
+	"usage: wlcr-proxy [options]\n"
+	"\n"
+	"Listens on $XDG_RUNTIME_DIR/NAME for Wayland clients and forwards each to its own\n"
+	"connection to the compositor, keeping a journal of its objects so that wlcr and the\n"
+	"CRIU plugin can checkpoint and restore it.\n"
+	"\n"
+	"  -s, --socket NAME      listening socket name or absolute path (default wlcr-0);\n"
+	"                         the control socket is NAME.ctl (mode 0600)\n"
+	"  -u, --upstream NAME    compositor socket, name or path (default $WAYLAND_DISPLAY)\n"
+	"  -r, --ready-fd N       write a newline to fd N once serving, then close it\n"
+	"      --shm-only         hide dmabuf and wl_drm, so clients render to wl_shm\n"
+	"      --allow-unknown    pass globals wlcr has no protocol table for (such\n"
+	"                         clients cannot be checkpointed)\n"
+	"      --compat FILE      \"interface version\" lines capping advertised versions\n"
+	"      --buffer-limit N   bytes queued towards one side before the proxy stops\n"
+	"                         reading from the other side (default 4194304)\n"
+	"  -l, --log-level L      silent, error, warn, info (default) or debug\n"
+	"  -h, --help             this text\n"
+	"  -v, --version          print the version\n";
+
+enum { OPT_SHM_ONLY = 256, OPT_ALLOW_UNKNOWN, OPT_COMPAT, OPT_BUFFER_LIMIT };
+
+static int parse_int(const char *s, long min, long max, long *ret)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || *end || end == s || v < min || v > max)
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "socket", required_argument, NULL, 's' },
+		{ "upstream", required_argument, NULL, 'u' },
+		{ "ready-fd", required_argument, NULL, 'r' },
+		{ "shm-only", no_argument, NULL, OPT_SHM_ONLY },
+		{ "allow-unknown", no_argument, NULL, OPT_ALLOW_UNKNOWN },
+		{ "compat", required_argument, NULL, OPT_COMPAT },
+		{ "buffer-limit", required_argument, NULL, OPT_BUFFER_LIMIT },
+		{ "log-level", required_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'v' },
+		{ 0 },
+	};
+	struct wlcr_proxy_options opt = {
+		.socket_name = "wlcr-0",
+		.upstream = getenv("WAYLAND_DISPLAY"),
+		.ready_fd = -1,
+		.buffer_limit = 4 << 20,
+	};
+	int level = WLCR_LOG_INFO, c;
+	long v;
+
+	while ((c = getopt_long(argc, argv, "s:u:r:l:hv", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			opt.socket_name = optarg;
+			break;
+		case 'u':
+			opt.upstream = optarg;
+			break;
+		case 'r':
+			if (parse_int(optarg, 0, 65535, &v) < 0) {
+				fprintf(stderr, "wlcr-proxy: --ready-fd: not an fd: %s\n", optarg);
+				return 2;
+			}
+			opt.ready_fd = (int)v;
+			break;
+		case OPT_SHM_ONLY:
+			opt.shm_only = true;
+			break;
+		case OPT_ALLOW_UNKNOWN:
+			opt.allow_unknown = true;
+			break;
+		case OPT_COMPAT:
+			opt.compat_file = optarg;
+			break;
+		case OPT_BUFFER_LIMIT:
+			if (parse_int(optarg, 65536, 1L << 30, &v) < 0) {
+				fprintf(stderr,
+					"wlcr-proxy: --buffer-limit: expected 65536..1073741824: "
+					"%s\n",
+					optarg);
+				return 2;
+			}
+			opt.buffer_limit = (size_t)v;
+			break;
+		case 'l':
+			level = wlcr_log_parse_level(optarg);
+			if (level < 0) {
+				fprintf(stderr, "wlcr-proxy: unknown log level %s\n", optarg);
+				return 2;
+			}
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return 0;
+		case 'v':
+			printf("wlcr-proxy %s\n", WLCR_VERSION);
+			return 0;
+		default:
+			fputs(usage, stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "wlcr-proxy: unexpected argument %s\n%s", argv[optind], usage);
+		return 2;
+	}
+	wlcr_log_init("wlcr-proxy", (enum wlcr_log_level)level);
+	if (!opt.upstream) {
+		wlcr_err("no compositor: set WAYLAND_DISPLAY or pass --upstream");
+		return 1;
+	}
+	/* client sockets must never land on 0-2: a stray write to "stderr"
+	 * would then corrupt a Wayland stream */
+	while (1) {
+		int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (fd < 0 || fd > 2) {
+			if (fd > 2)
+				close(fd);
+			break;
+		}
+	}
+
+	struct wlcr_proxy proxy;
+	int ret = wlcr_proxy_init(&proxy, &opt);
+	if (ret == 0)
+		ret = wlcr_proxy_run(&proxy);
+	wlcr_proxy_finish(&proxy);
+	return ret < 0 ? 1 : 0;
+}

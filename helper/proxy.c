@@ -1,0 +1,354 @@
+#include "proxy.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/file.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "ctl.h"
+#include "log.h"
+
+#ifndef WLCR_VERSION
+#define WLCR_VERSION "0.1"
+#endif
+
+static int resolve(char *buf, size_t cap, const char *name, const char *what)
+{
+	const char *dir = getenv("XDG_RUNTIME_DIR");
+	int n;
+	if (name[0] == '/') {
+		n = snprintf(buf, cap, "%s", name);
+	} else {
+		if (!dir) {
+			wlcr_err("XDG_RUNTIME_DIR is not set: cannot place the %s socket %s", what,
+				 name);
+			return -EINVAL;
+		}
+		n = snprintf(buf, cap, "%s/%s", dir, name);
+	}
+	if (n < 0 || (size_t)n >= cap) {
+		wlcr_err("%s socket path too long: %s", what, name);
+		return -ENAMETOOLONG;
+	}
+	return 0;
+}
+
+static int listen_on(const char *path, int type)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	strcpy(addr.sun_path, path);
+	int fd = socket(AF_UNIX, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(fd, 128) < 0) {
+		int e = errno;
+		close(fd);
+		return -e;
+	}
+	return fd;
+}
+
+static void on_accept(struct wlcr_source *src, uint32_t events)
+{
+	struct wlcr_proxy *proxy = src->data;
+	(void)events;
+	for (;;) {
+		int fd = accept4(proxy->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+		if (fd < 0) {
+			if (errno != EAGAIN && errno != EINTR)
+				wlcr_log_errno(WLCR_LOG_WARN, "accept");
+			return;
+		}
+		struct wlcr_client *c = wlcr_client_create(proxy, fd);
+		if (!c)
+			continue;
+		c->next = proxy->clients;
+		proxy->clients = c;
+		proxy->nclients++;
+	}
+}
+
+/* ---- control socket --------------------------------------------------- */
+
+static void fill_client(CtlClient *out, const struct wlcr_client *c)
+{
+	const char *title, *app_id;
+	wlcr_client_describe(c, &title, &app_id);
+	out->index = c->index;
+	out->pid = c->pid;
+	out->has_pid_in_ns = true;
+	out->pid_in_ns = c->pid_in_ns;
+	out->uid = c->uid;
+	out->sock_ino = c->sock_ino;
+	out->title = (char *)title;
+	out->app_id = (char *)app_id;
+	out->live_objects = c->journal.nlive;
+	out->journal_bytes = c->journal.bytes;
+	out->checkpointable = c->journal.not_checkpointable == NULL;
+	out->not_checkpointable_reason = (char *)c->journal.not_checkpointable;
+	out->has_requests = out->has_events = true;
+	out->requests = c->journal.requests;
+	out->events = c->journal.events;
+}
+
+static void ctl_reply(struct wlcr_proxy *proxy, int fd, const CtlRequest *req, bool bad_version)
+{
+	CtlReply reply = CTL_REPLY__INIT;
+	CtlClient *items = NULL, **ptrs = NULL;
+
+	reply.version = WLCR_CTL_VERSION;
+	reply.proxy_version = WLCR_VERSION;
+	reply.has_proxy_pid = true;
+	reply.proxy_pid = getpid();
+	reply.upstream = proxy->upstream_path;
+	if (bad_version) {
+		reply.error = "control protocol version mismatch";
+	} else if (!req) {
+		reply.error = "malformed request";
+	} else if (req->op == CTL_OP__CTL_LIST) {
+		size_t n = 0;
+		items = calloc(proxy->nclients + 1, sizeof(*items));
+		ptrs = calloc(proxy->nclients + 1, sizeof(*ptrs));
+		if (!items || !ptrs) {
+			reply.error = "out of memory";
+		} else {
+			for (struct wlcr_client *c = proxy->clients; c; c = c->next) {
+				if (c->dead)
+					continue;
+				ctl_client__init(&items[n]);
+				fill_client(&items[n], c);
+				ptrs[n] = &items[n];
+				n++;
+			}
+			reply.n_clients = n;
+			reply.clients = ptrs;
+		}
+	} else if (req->op != CTL_OP__CTL_HELLO) {
+		reply.error = "unknown request";
+	}
+	int ret = wlcr_ctl_send(fd, WLCR_CTL_VERSION, &reply.base);
+	if (ret < 0)
+		wlcr_warn("control: cannot reply: %s", strerror(-ret));
+	free(items);
+	free(ptrs);
+}
+
+/* Control connections are short: one request, one reply, served inline.
+ * Only root and the proxy's own user may use them: they can read every
+ * client's state and (later) freeze it. */
+static void on_ctl(struct wlcr_source *src, uint32_t events)
+{
+	struct wlcr_proxy *proxy = src->data;
+	(void)events;
+	int fd = accept4(proxy->ctl_fd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd < 0)
+		return;
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
+	    (cred.uid != 0 && cred.uid != getuid())) {
+		wlcr_warn("control: refused a connection from uid %u", (unsigned)cred.uid);
+		close(fd);
+		return;
+	}
+	/* bounded: a peer that connects and says nothing does not stall us */
+	struct timeval tv = { .tv_sec = 2 };
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	uint8_t *buf = malloc(WLCR_CTL_MAX);
+	uint32_t version = 0;
+	int n = buf ? wlcr_ctl_recv(fd, buf, WLCR_CTL_MAX, &version) : -ENOMEM;
+	if (n > 0 || n == -ENODATA) {
+		CtlRequest *req = n > 0 ? ctl_request__unpack(NULL, (size_t)n, buf + 8) : NULL;
+		ctl_reply(proxy, fd, req, version != WLCR_CTL_VERSION);
+		if (req)
+			ctl_request__free_unpacked(req, NULL);
+	} else if (n < 0) {
+		wlcr_warn("control: bad request: %s", strerror(-n));
+	}
+	free(buf);
+	close(fd);
+}
+
+/* ---- lifecycle ------------------------------------------------------------ */
+
+static int lock_socket(struct wlcr_proxy *proxy)
+{
+	/* As libwayland does: a lock file tells a live proxy from a stale
+	 * socket left by one that died. */
+	proxy->lock_fd = open(proxy->lock_path, O_CREAT | O_CLOEXEC | O_RDWR, 0600);
+	if (proxy->lock_fd < 0) {
+		wlcr_log_errno(WLCR_LOG_ERROR, "cannot open %s", proxy->lock_path);
+		return -errno;
+	}
+	if (flock(proxy->lock_fd, LOCK_EX | LOCK_NB) < 0) {
+		wlcr_err("%s is in use by another wlcr-proxy (lock %s held)", proxy->socket_path,
+			 proxy->lock_path);
+		return -EADDRINUSE;
+	}
+	unlink(proxy->socket_path);
+	unlink(proxy->ctl_path);
+	return 0;
+}
+
+int wlcr_proxy_init(struct wlcr_proxy *proxy, const struct wlcr_proxy_options *opt)
+{
+	int ret;
+	memset(proxy, 0, sizeof(*proxy));
+	proxy->opt = *opt;
+	proxy->listen_fd = proxy->lock_fd = proxy->ctl_fd = -1;
+	proxy->loop.epfd = -1;
+
+	if ((ret = resolve(proxy->socket_path, sizeof(proxy->socket_path), opt->socket_name,
+			   "listening")) < 0 ||
+	    (ret = resolve(proxy->upstream_path, sizeof(proxy->upstream_path), opt->upstream,
+			   "compositor")) < 0)
+		return ret;
+	if (strcmp(proxy->socket_path, proxy->upstream_path) == 0) {
+		wlcr_err("the proxy cannot listen on the compositor's own socket %s",
+			 proxy->socket_path);
+		return -EINVAL;
+	}
+	snprintf(proxy->lock_path, sizeof(proxy->lock_path), "%s.lock", proxy->socket_path);
+	if (wlcr_ctl_path(proxy->ctl_path, sizeof(proxy->ctl_path), proxy->socket_path) < 0) {
+		wlcr_err("socket path too long: %s", proxy->socket_path);
+		return -ENAMETOOLONG;
+	}
+	ret = wlcr_registry_init(&proxy->registry, opt->shm_only, opt->allow_unknown);
+	if (ret < 0)
+		return ret;
+	if (opt->compat_file) {
+		int line = 0;
+		ret = wlcr_registry_load_compat(&proxy->registry, opt->compat_file, &line);
+		if (ret == -EINVAL) {
+			wlcr_err("%s:%d: expected \"interface version\"", opt->compat_file, line);
+			return ret;
+		}
+		if (ret < 0) {
+			wlcr_err("%s: %s", opt->compat_file, strerror(-ret));
+			return ret;
+		}
+	}
+	if ((ret = wlcr_loop_init(&proxy->loop)) < 0) {
+		wlcr_err("epoll: %s", strerror(-ret));
+		return ret;
+	}
+	if ((ret = lock_socket(proxy)) < 0)
+		return ret;
+	proxy->listen_fd = listen_on(proxy->socket_path, SOCK_STREAM);
+	if (proxy->listen_fd < 0) {
+		wlcr_err("cannot listen on %s: %s", proxy->socket_path, strerror(-proxy->listen_fd));
+		return proxy->listen_fd;
+	}
+	/* umask-independent: only the owner may talk to the control socket */
+	mode_t old = umask(0077);
+	proxy->ctl_fd = listen_on(proxy->ctl_path, SOCK_SEQPACKET);
+	umask(old);
+	if (proxy->ctl_fd < 0) {
+		wlcr_err("cannot listen on %s: %s", proxy->ctl_path, strerror(-proxy->ctl_fd));
+		return proxy->ctl_fd;
+	}
+	chmod(proxy->ctl_path, 0600);
+	if ((ret = wlcr_loop_add(&proxy->loop, &proxy->listen_src, proxy->listen_fd, EPOLLIN,
+				 on_accept, proxy)) < 0 ||
+	    (ret = wlcr_loop_add(&proxy->loop, &proxy->ctl_src, proxy->ctl_fd, EPOLLIN, on_ctl,
+				 proxy)) < 0) {
+		wlcr_err("epoll: %s", strerror(-ret));
+		return ret;
+	}
+	return 0;
+}
+
+static void reap_dead(struct wlcr_proxy *proxy)
+{
+	struct wlcr_client **pp = &proxy->clients;
+	while (*pp) {
+		struct wlcr_client *c = *pp;
+		if (c->dead) {
+			*pp = c->next;
+			proxy->nclients--;
+			wlcr_client_free(c);
+		} else {
+			pp = &c->next;
+		}
+	}
+}
+
+static void on_signal(struct wlcr_source *src, uint32_t events)
+{
+	struct wlcr_proxy *proxy = src->data;
+	struct signalfd_siginfo si;
+	(void)events;
+	if (read(src->fd, &si, sizeof(si)) == sizeof(si)) {
+		wlcr_info("signal %u: shutting down", si.ssi_signo);
+		proxy->loop.quit = true;
+	}
+}
+
+int wlcr_proxy_run(struct wlcr_proxy *proxy)
+{
+	sigset_t mask;
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	int sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	struct wlcr_source sig_src;
+	if (sfd < 0 || wlcr_loop_add(&proxy->loop, &sig_src, sfd, EPOLLIN, on_signal, proxy) < 0) {
+		wlcr_log_errno(WLCR_LOG_ERROR, "signalfd");
+		return -errno;
+	}
+	wlcr_info("serving %s for %s (control %s)", proxy->socket_path, proxy->upstream_path,
+		  proxy->ctl_path);
+	if (proxy->opt.ready_fd >= 0) {
+		/* readiness: scripts wait for this line instead of sleeping */
+		if (write(proxy->opt.ready_fd, "\n", 1) < 0)
+			wlcr_log_errno(WLCR_LOG_WARN, "ready fd");
+		close(proxy->opt.ready_fd);
+		proxy->opt.ready_fd = -1;
+	}
+	int ret = 0;
+	while (!proxy->loop.quit) {
+		ret = wlcr_loop_dispatch(&proxy->loop, -1);
+		reap_dead(proxy);
+		if (ret < 0) {
+			wlcr_err("event loop: %s", strerror(-ret));
+			break;
+		}
+	}
+	wlcr_loop_remove(&proxy->loop, &sig_src);
+	close(sfd);
+	return ret;
+}
+
+void wlcr_proxy_finish(struct wlcr_proxy *proxy)
+{
+	for (struct wlcr_client *c = proxy->clients; c; c = c->next)
+		wlcr_client_close(c, "proxy shutting down");
+	reap_dead(proxy);
+	if (proxy->listen_fd >= 0) {
+		close(proxy->listen_fd);
+		unlink(proxy->socket_path);
+	}
+	if (proxy->ctl_fd >= 0) {
+		close(proxy->ctl_fd);
+		unlink(proxy->ctl_path);
+	}
+	if (proxy->lock_fd >= 0) {
+		unlink(proxy->lock_path);
+		close(proxy->lock_fd);
+	}
+	wlcr_loop_finish(&proxy->loop);
+	wlcr_registry_finish(&proxy->registry);
+}

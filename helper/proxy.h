@@ -1,0 +1,47 @@
+/* The proxy as a whole: listening socket, control socket, clients, the
+ * shared global table and the options. */
+#ifndef WLCR_PROXY_H
+#define WLCR_PROXY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "loop.h"
+#include "registry.h"
+
+struct wlcr_client;
+
+struct wlcr_proxy_options {
+	const char *socket_name; /* under $XDG_RUNTIME_DIR, or an absolute path */
+	const char *upstream;	 /* name under $XDG_RUNTIME_DIR, or an absolute path */
+	int ready_fd;		 /* -1: none */
+	bool shm_only;
+	bool allow_unknown;
+	const char *compat_file;
+	/* bytes queued towards one side after which the proxy stops reading
+	 * from the other side of that client */
+	size_t buffer_limit;
+};
+
+struct wlcr_proxy {
+	struct wlcr_proxy_options opt;
+	struct wlcr_loop loop;
+	struct wlcr_registry registry;
+	char socket_path[108];
+	char lock_path[113];
+	char ctl_path[113];
+	char upstream_path[108];
+	int listen_fd, lock_fd, ctl_fd;
+	struct wlcr_source listen_src, ctl_src;
+	struct wlcr_client *clients; /* singly linked, newest first */
+	uint32_t next_index;
+	size_t nclients;
+};
+
+int wlcr_proxy_init(struct wlcr_proxy *proxy, const struct wlcr_proxy_options *opt);
+void wlcr_proxy_finish(struct wlcr_proxy *proxy);
+/* Runs until a signal asks it to stop. Returns 0 or -errno. */
+int wlcr_proxy_run(struct wlcr_proxy *proxy);
+
+#endif

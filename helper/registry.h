@@ -1,0 +1,54 @@
+/* Global virtualisation, shared by every client of one proxy.
+ *
+ * Clients see the proxy's own global names, stable for the proxy's life and
+ * mapped to the compositor's, and versions clamped to what the proxy can
+ * journal and to a portable baseline (the --compat table), so that a client
+ * checkpointed on one compositor finds the same globals and versions on
+ * another. */
+#ifndef WLCR_REGISTRY_H
+#define WLCR_REGISTRY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct wlcr_global {
+	uint32_t name;		/* the proxy's name, what clients see */
+	uint32_t upstream_name; /* the compositor's */
+	char *interface;
+	uint32_t version;	   /* advertised: clamped */
+	uint32_t upstream_version; /* what the compositor offers */
+	bool hidden;
+	const char *hidden_why;
+};
+
+struct wlcr_compat_entry {
+	char *interface;
+	uint32_t version;
+};
+
+struct wlcr_registry {
+	struct wlcr_global *globals;
+	size_t nglobals, cap;
+	uint32_t next_name;
+	struct wlcr_compat_entry *compat;
+	size_t ncompat;
+	bool shm_only;
+	bool allow_unknown;
+};
+
+int wlcr_registry_init(struct wlcr_registry *reg, bool shm_only, bool allow_unknown);
+void wlcr_registry_finish(struct wlcr_registry *reg);
+/* Loads "interface version" lines ('#' comments) over the built-in
+ * baseline. Returns 0 or -errno; on a syntax error, -EINVAL with the line
+ * number in *ret_line. */
+int wlcr_registry_load_compat(struct wlcr_registry *reg, const char *path, int *ret_line);
+
+/* A wl_registry.global from the compositor: the global the client must
+ * see instead (check ->hidden), or NULL on allocation failure. */
+struct wlcr_global *wlcr_registry_from_upstream(struct wlcr_registry *reg, uint32_t upstream_name,
+						const char *interface, uint32_t version);
+struct wlcr_global *wlcr_registry_by_upstream(struct wlcr_registry *reg, uint32_t upstream_name);
+struct wlcr_global *wlcr_registry_by_name(struct wlcr_registry *reg, uint32_t name);
+
+#endif

@@ -367,6 +367,7 @@ wt_start_proxy() {
 	[[ -n $WT_UPSTREAM ]] || wt_fail "wt_start_proxy: start a compositor first"
 	[[ -x $proxy ]] || wt_fail "$proxy not found: run make, or set WLCR_PROXY"
 	WT_PROXY_SOCKET=wlcr-test
+	rm -f "$fifo"
 	mkfifo "$fifo"
 	# Opened read-write, so neither side blocks in open() and a proxy that dies early does
 	# not leave us waiting for a writer.

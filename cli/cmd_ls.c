@@ -1,0 +1,82 @@
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "ctl.h"
+
+static const char usage[] = "usage: wlcr ls [--socket NAME]\n"
+			    "\n"
+			    "Lists the clients of the proxy on NAME (default $WLCR_SOCKET or wlcr-0).\n";
+
+static void human_bytes(char *buf, size_t cap, uint64_t n)
+{
+	if (n < 10 * 1024)
+		snprintf(buf, cap, "%lluB", (unsigned long long)n);
+	else if (n < 10 * 1024 * 1024)
+		snprintf(buf, cap, "%lluK", (unsigned long long)(n / 1024));
+	else
+		snprintf(buf, cap, "%lluM", (unsigned long long)(n / (1024 * 1024)));
+}
+
+int wlcr_cmd_ls(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "socket", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *socket = NULL;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "s:h", longopts, NULL)) != -1) {
+		if (c == 's') {
+			socket = optarg;
+		} else if (c == 'h') {
+			fputs(usage, stdout);
+			return 0;
+		} else {
+			fputs(usage, stderr);
+			return 2;
+		}
+	}
+	struct wlcr_cli_target t;
+	if (wlcr_cli_target(&t, socket) < 0)
+		return 1;
+	int fd = wlcr_ctl_connect(t.ctl_path);
+	if (fd < 0) {
+		fprintf(stderr, "wlcr ls: no wlcr-proxy answers at %s: %s\n", t.ctl_path,
+			strerror(-fd));
+		return 1;
+	}
+	CtlRequest req = CTL_REQUEST__INIT;
+	CtlReply *reply = NULL;
+	char err[512];
+	req.op = CTL_OP__CTL_LIST;
+	int ret = wlcr_ctl_call(fd, &req, &reply, err, sizeof(err));
+	close(fd);
+	if (ret < 0) {
+		fprintf(stderr, "wlcr ls: %s: %s\n", t.ctl_path, err);
+		return 1;
+	}
+	printf("%-6s %-8s %-8s %-6s %-7s %-8s %-14s %s\n", "CLIENT", "PID", "NSPID", "UID",
+	       "OBJECTS", "JOURNAL", "CHECKPOINT", "TITLE (APP_ID)");
+	for (size_t i = 0; i < reply->n_clients; i++) {
+		const CtlClient *cl = reply->clients[i];
+		char bytes[32];
+		human_bytes(bytes, sizeof(bytes), cl->journal_bytes);
+		printf("%-6u %-8d %-8d %-6u %-7u %-8s %-14s %s%s%s%s\n", cl->index, cl->pid,
+		       cl->has_pid_in_ns ? cl->pid_in_ns : cl->pid, cl->uid, cl->live_objects,
+		       bytes, cl->checkpointable ? "yes" : "no", cl->title ? cl->title : "",
+		       cl->app_id && *cl->app_id ? " (" : "", cl->app_id ? cl->app_id : "",
+		       cl->app_id && *cl->app_id ? ")" : "");
+		if (!cl->checkpointable && cl->not_checkpointable_reason)
+			printf("       not checkpointable: %s\n", cl->not_checkpointable_reason);
+	}
+	printf("%zu client%s on %s (compositor %s, proxy pid %d)\n", reply->n_clients,
+	       reply->n_clients == 1 ? "" : "s", t.socket_path,
+	       reply->upstream ? reply->upstream : "?", reply->proxy_pid);
+	ctl_reply__free_unpacked(reply, NULL);
+	return 0;
+}

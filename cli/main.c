@@ -1,0 +1,50 @@
+/* wlcr: the front door for people. See man/wlcr.1.scd. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+#ifndef WLCR_VERSION
+#define WLCR_VERSION "0.1"
+#endif
+
+static const char usage[] =
+	"usage: wlcr COMMAND [options]\n"
+	"\n"
+	"Checkpoint and restore Wayland applications with CRIU.\n"
+	"\n"
+	"commands:\n"
+	"  run [--socket NAME] [--upstream NAME] [--no-bus] -- APP [ARGS...]\n"
+	"        start wlcr-proxy on NAME (default wlcr-0) unless it runs, then run APP\n"
+	"        through it with a clean fd table\n"
+	"  ls [--socket NAME]\n"
+	"        list the proxy's clients: pid, title, live objects, journal size,\n"
+	"        and whether each can be checkpointed (and why not)\n"
+	"\n"
+	"  -h, --help       this text\n"
+	"  -v, --version    print the version\n"
+	"\n"
+	"WLCR_SOCKET selects the proxy when --socket is not given. See wlcr(1).\n";
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (strcmp(cmd, "-v") == 0 || strcmp(cmd, "--version") == 0) {
+		printf("wlcr %s\n", WLCR_VERSION);
+		return 0;
+	}
+	if (strcmp(cmd, "run") == 0)
+		return wlcr_cmd_run(argc - 1, argv + 1);
+	if (strcmp(cmd, "ls") == 0)
+		return wlcr_cmd_ls(argc - 1, argv + 1);
+	fprintf(stderr, "wlcr: unknown command '%s'\n\n%s", cmd, usage);
+	return 2;
+}

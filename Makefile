@@ -33,7 +33,7 @@ endif
 PROTO_PKGS := libprotobuf-c
 PROXY_PKGS := libprotobuf-c pixman-1
 CLI_PKGS   := libprotobuf-c
-PLUGIN_PKGS := libprotobuf-c libnl-3.0
+PLUGIN_PKGS := libprotobuf-c
 pc_cflags = $(shell $(PKG_CONFIG) --cflags $(1))
 pc_libs = $(shell $(PKG_CONFIG) --libs $(1))
 
@@ -105,7 +105,7 @@ $(B)/obj/gen/%.o: $(B)/gen/%.c $(GENERATED_H)
 $(B)/obj/plugin/%.o: plugin/%.c $(GENERATED_H)
 	@mkdir -p $(@D)
 	@test -n "$(CRIU_INCLUDE)" || { echo "criu-plugin.h not found: run scripts/setup (or set CRIU_INCLUDE)"; exit 1; }
-	$(CC) $(CPPFLAGS_ALL) -I$(CRIU_INCLUDE) -fvisibility=hidden $(WARN) $(CFLAGS) \
+	$(CC) $(CPPFLAGS_ALL) -isystem $(CRIU_INCLUDE) -fvisibility=hidden $(WARN) $(CFLAGS) \
 		$(call pc_cflags,$(PLUGIN_PKGS)) -c -o $@ $<
 
 $(B)/obj/%.o: %.c $(GENERATED_H)
@@ -124,9 +124,10 @@ $(CLI): $(call obj,$(CLI_SRC)) $(COMMON_O)
 
 # Only CR_PLUGIN_DESC is exported: criu is linked -rdynamic and would
 # otherwise resolve its own symbols against ours.
-$(PLUGIN): $(call obj,$(PLUGIN_SRC)) $(COMMON_O)
+$(PLUGIN): $(call obj,$(PLUGIN_SRC)) $(COMMON_O) plugin/exports.map
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -shared -fvisibility=hidden -o $@ $^ $(call pc_libs,$(PLUGIN_PKGS))
+	$(CC) $(LDFLAGS) -shared -Wl,--version-script=plugin/exports.map -o $@ \
+		$(filter %.o,$^) $(call pc_libs,$(PLUGIN_PKGS))
 
 include test/tests.mk
 

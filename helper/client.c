@@ -1,6 +1,7 @@
 #include "client.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include "log.h"
 #include "protocols.h"
 #include "proxy.h"
+#include "record.h"
 
 /* wl_display error codes (wayland.xml) */
 #define DISPLAY_ERROR_INVALID_OBJECT 0
@@ -296,10 +298,9 @@ static bool handle_event(struct wlcr_client *c, uint8_t *bytes, uint16_t size, u
 	return true;
 }
 
-/* Parses every complete message in from->in and hands it to fn. Returns
- * false when the client was closed. */
-static bool process(struct wlcr_client *c, struct wlcr_conn *from, bool requests)
+bool wlcr_client_process(struct wlcr_client *c, bool requests)
 {
+	struct wlcr_conn *from = requests ? &c->down : &c->up;
 	char err[128];
 	for (;;) {
 		uint32_t sender;
@@ -357,14 +358,20 @@ static void on_side(struct wlcr_client *c, bool is_down, uint32_t events)
 		return;
 	}
 	if (events & (EPOLLIN | EPOLLHUP | EPOLLERR) && !wlcr_conn_out_full(to)) {
+		size_t fds_before = wlcr_fdq_count(&from->in_fds);
 		int ret = wlcr_conn_read(from);
+		if (ret > 0 && c->record_fd >= 0)
+			wlcr_record_chunk(c->record_fd, is_down,
+					  (unsigned)(wlcr_fdq_count(&from->in_fds) - fds_before),
+					  wlcr_conn_in_data(from) + wlcr_conn_in_len(from) - ret,
+					  (size_t)ret);
 		if (ret < 0 && ret != -EAGAIN) {
 			char why[64];
 			snprintf(why, sizeof(why), "read from %s: %s", from_name, strerror(-ret));
 			wlcr_client_close(c, why);
 			return;
 		}
-		if (!process(c, from, is_down))
+		if (!wlcr_client_process(c, is_down))
 			return;
 		if (!flush(c, to, to_name))
 			return;
@@ -431,20 +438,33 @@ static pid_t pid_in_namespace(pid_t pid)
 	return inner;
 }
 
-struct wlcr_client *wlcr_client_create(struct wlcr_proxy *proxy, int fd)
+struct wlcr_client *wlcr_client_new(struct wlcr_proxy *proxy, int down_fd, int up_fd)
 {
 	struct wlcr_client *c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	c->proxy = proxy;
+	c->index = ++proxy->next_index;
+	wlcr_conn_init(&c->down, down_fd, proxy->opt.buffer_limit);
+	wlcr_conn_init(&c->up, up_fd, proxy->opt.buffer_limit);
+	c->down_src.fd = c->up_src.fd = -1;
+	c->record_fd = -1;
+	if (wlcr_journal_init(&c->journal) < 0) {
+		wlcr_journal_finish(&c->journal);
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+struct wlcr_client *wlcr_client_create(struct wlcr_proxy *proxy, int fd)
+{
+	struct wlcr_client *c = wlcr_client_new(proxy, fd, -1);
 	if (!c) {
 		wlcr_err("out of memory for a new client");
 		close(fd);
 		return NULL;
 	}
-	c->proxy = proxy;
-	c->index = ++proxy->next_index;
-	wlcr_conn_init(&c->down, fd, proxy->opt.buffer_limit);
-	wlcr_conn_init(&c->up, -1, proxy->opt.buffer_limit);
-	c->down_src.fd = c->up_src.fd = -1;
-
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0) {
@@ -456,11 +476,6 @@ struct wlcr_client *wlcr_client_create(struct wlcr_proxy *proxy, int fd)
 	if (fstat(fd, &st) == 0)
 		c->sock_ino = st.st_ino;
 
-	int ret = wlcr_journal_init(&c->journal);
-	if (ret < 0) {
-		wlcr_err("client %u: cannot start its journal: %s", c->index, strerror(-ret));
-		goto fail;
-	}
 	int up = connect_upstream(proxy->upstream_path);
 	if (up < 0) {
 		wlcr_err("client %u (pid %d): cannot connect to the compositor at %s: %s", c->index,
@@ -468,6 +483,14 @@ struct wlcr_client *wlcr_client_create(struct wlcr_proxy *proxy, int fd)
 		goto fail;
 	}
 	c->up.fd = up;
+	if (proxy->opt.record_dir) {
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/client-%u.wlrec", proxy->opt.record_dir, c->index);
+		c->record_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		if (c->record_fd < 0)
+			wlcr_log_errno(WLCR_LOG_WARN, "client %u: cannot record to %s", c->index,
+				       path);
+	}
 	if (wlcr_loop_add(&proxy->loop, &c->down_src, fd, EPOLLIN, on_down, c) < 0 ||
 	    wlcr_loop_add(&proxy->loop, &c->up_src, up, EPOLLIN, on_up, c) < 0) {
 		wlcr_log_errno(WLCR_LOG_ERROR, "client %u: epoll", c->index);
@@ -477,7 +500,6 @@ struct wlcr_client *wlcr_client_create(struct wlcr_proxy *proxy, int fd)
 		  (unsigned)c->uid);
 	return c;
 fail:
-	wlcr_client_close(c, NULL);
 	wlcr_client_free(c);
 	return NULL;
 }
@@ -500,6 +522,8 @@ void wlcr_client_free(struct wlcr_client *c)
 	if (!c)
 		return;
 	wlcr_client_close(c, NULL);
+	if (c->record_fd >= 0)
+		close(c->record_fd);
 	wlcr_journal_finish(&c->journal);
 	free(c);
 }

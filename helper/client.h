@@ -26,12 +26,21 @@ struct wlcr_client {
 	pid_t pid_in_ns;   /* innermost pid namespace's view (NSpid) */
 	uid_t uid;
 	uint64_t sock_ino; /* inode of the proxy-side socket */
+	int record_fd;	   /* --record: this client's recording, or -1 */
 	bool dead;	   /* freed after the current loop batch */
 };
 
 /* Takes ownership of fd (accepted from the listening socket). Returns the
  * client, or NULL with the fd closed and the reason logged. */
 struct wlcr_client *wlcr_client_create(struct wlcr_proxy *proxy, int fd);
+/* A client over the given fds (-1: none) without event-loop registration:
+ * the building block of wlcr_client_create, and what the unit tests and the
+ * fuzzer drive directly. Returns NULL when out of memory. */
+struct wlcr_client *wlcr_client_new(struct wlcr_proxy *proxy, int down_fd, int up_fd);
+/* Handles every complete message queued in down.in (requests) or up.in
+ * (events): check, journal, rewrite, queue on the other side. Returns false
+ * when the client was closed for a protocol error. */
+bool wlcr_client_process(struct wlcr_client *c, bool requests);
 /* Closes both connections now; the memory is freed by wlcr_client_free. */
 void wlcr_client_close(struct wlcr_client *c, const char *why);
 void wlcr_client_free(struct wlcr_client *c);

@@ -181,6 +181,23 @@ int wlcr_conn_read(struct wlcr_conn *conn)
 	return (int)n;
 }
 
+static int buf_reserve(struct wlcr_buf *b, size_t len);
+
+int wlcr_conn_in_append(struct wlcr_conn *conn, const void *data, size_t len)
+{
+	if (buf_reserve(&conn->in, len) < 0)
+		return -ENOMEM;
+	memcpy(conn->in.data + conn->in.end, data, len);
+	conn->in.end += len;
+	return 0;
+}
+
+void wlcr_conn_out_discard(struct wlcr_conn *conn)
+{
+	conn->out.start = conn->out.end = 0;
+	wlcr_fdq_clear(&conn->out_fds);
+}
+
 static int buf_reserve(struct wlcr_buf *b, size_t len)
 {
 	if (b->cap - b->end >= len)

@@ -62,6 +62,10 @@ bool wlcr_conn_out_full(const struct wlcr_conn *conn);
 int wlcr_conn_write(struct wlcr_conn *conn, const void *data, size_t len, const int *fds,
 		    size_t nfds);
 
+/* For tests and the fuzzer: input without a socket, output thrown away. */
+int wlcr_conn_in_append(struct wlcr_conn *conn, const void *data, size_t len);
+void wlcr_conn_out_discard(struct wlcr_conn *conn);
+
 /* Incoming fd queue: */
 size_t wlcr_fdq_count(const struct wlcr_fd_queue *q);
 /* Removes the oldest fd and returns it, or -1 when empty. */

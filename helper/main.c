@@ -30,13 +30,15 @@ static const char usage[] =
 	"      --allow-unknown    pass globals wlcr has no protocol table for (such\n"
 	"                         clients cannot be checkpointed)\n"
 	"      --compat FILE      \"interface version\" lines capping advertised versions\n"
+	"      --record DIR       write each client's traffic to DIR/client-N.wlrec\n"
+	"                         (for debugging and the fuzzer's corpus)\n"
 	"      --buffer-limit N   bytes queued towards one side before the proxy stops\n"
 	"                         reading from the other side (default 4194304)\n"
 	"  -l, --log-level L      silent, error, warn, info (default) or debug\n"
 	"  -h, --help             this text\n"
 	"  -v, --version          print the version\n";
 
-enum { OPT_SHM_ONLY = 256, OPT_ALLOW_UNKNOWN, OPT_COMPAT, OPT_BUFFER_LIMIT };
+enum { OPT_SHM_ONLY = 256, OPT_ALLOW_UNKNOWN, OPT_COMPAT, OPT_BUFFER_LIMIT, OPT_RECORD };
 
 static int parse_int(const char *s, long min, long max, long *ret)
 {
@@ -59,6 +61,7 @@ int main(int argc, char **argv)
 		{ "allow-unknown", no_argument, NULL, OPT_ALLOW_UNKNOWN },
 		{ "compat", required_argument, NULL, OPT_COMPAT },
 		{ "buffer-limit", required_argument, NULL, OPT_BUFFER_LIMIT },
+		{ "record", required_argument, NULL, OPT_RECORD },
 		{ "log-level", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'v' },
@@ -106,6 +109,9 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			opt.buffer_limit = (size_t)v;
+			break;
+		case OPT_RECORD:
+			opt.record_dir = optarg;
 			break;
 		case 'l':
 			level = wlcr_log_parse_level(optarg);

@@ -10,7 +10,7 @@
 #include "protocol.h"
 
 #define WLCR_WIRE_HEADER   8
-#define WLCR_WIRE_MAX_ARGS 24
+#define WLCR_WIRE_MAX_ARGS 32
 #define WLCR_SERVER_ID_MIN 0xff000000u
 
 struct wlcr_wire_arg {

@@ -1,1 +1,84 @@
 # Test targets, included by the top-level Makefile.
+#
+# Each unit test binary is built from the test, the harness, and only the
+# modules it tests (unit_deps_NAME).
+
+UNIT_TESTS := wire conn objmap registry journal client
+unit_deps_wire     := helper/wire.c
+unit_deps_conn     := helper/conn.c
+unit_deps_objmap   := helper/objmap.c
+unit_deps_registry := helper/registry.c
+CLIENT_DEPS := helper/client.c helper/journal.c helper/objmap.c helper/wire.c helper/conn.c \
+	helper/loop.c helper/registry.c helper/record.c common/log.c
+unit_deps_journal  := $(CLIENT_DEPS) test/unit/session.c
+unit_deps_client   := $(CLIENT_DEPS) test/unit/session.c
+
+UNIT_BIN := $(patsubst %,$(B)/test/unit/test_%,$(UNIT_TESTS))
+FUZZ_REPLAY := $(B)/test/bin/fuzz-replay
+PNGCMP := $(B)/test/bin/wlcr-pngcmp
+TEST_HELPERS := $(PNGCMP)
+
+.SECONDEXPANSION:
+$(B)/test/unit/test_%: $(B)/obj/test/unit/test_%.o $(B)/obj/test/unit/unit.o \
+		$$(call obj,$$(unit_deps_$$*)) $(GEN_PROTO_O)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,$(PROXY_PKGS))
+
+$(B)/obj/test/%.o: test/%.c $(GENERATED_H)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) -Itest/unit $(WARN) $(CFLAGS) $(call pc_cflags,$(PROXY_PKGS) libpng) \
+		-c -o $@ $<
+
+FUZZ_DEPS := $(CLIENT_DEPS)
+$(FUZZ_REPLAY): $(B)/obj/test/fuzz/fuzz_proxy.o $(B)/obj/test/fuzz/replay_main.o \
+		$(call obj,$(FUZZ_DEPS)) $(GEN_PROTO_O)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,$(PROXY_PKGS))
+
+$(PNGCMP): $(B)/obj/test/lib/pngcmp.o
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,libpng)
+
+tests: all $(UNIT_BIN) $(FUZZ_REPLAY) $(TEST_HELPERS)
+
+# ---- make check ----------------------------------------------------------
+#
+# The whole suite: unit tests, the fuzz corpus, end-to-end tests on real
+# compositors and CRIU, ZDTM-style tests; then the unit tests, the corpus
+# and the proxy's end-to-end tests again under AddressSanitizer/UBSan.
+ASAN_B := build/asan
+E2E_TESTS := $(sort $(wildcard test/e2e/*.sh))
+E2E_PROXY_TESTS := $(sort $(wildcard test/e2e/proxy-*.sh))
+ZDTM_TESTS := $(sort $(wildcard test/zdtm/*.sh))
+LIB_TESTS := $(sort $(wildcard test/lib/selftest-*.sh))
+
+check: tests
+	$(MAKE) --no-print-directory B=$(ASAN_B) SANITIZE=1 tests
+	@WLCR_TOP=$(CURDIR) test/lib/runner \
+		--suite unit $(UNIT_BIN) \
+		--suite fuzz-corpus test/fuzz/replay-corpus.sh \
+		--suite lib $(LIB_TESTS) \
+		--suite e2e $(E2E_TESTS) \
+		$(if $(ZDTM_TESTS),--suite zdtm $(ZDTM_TESTS)) \
+		--suite unit-asan $(patsubst $(B)/%,$(ASAN_B)/%,$(UNIT_BIN)) \
+		--suite fuzz-corpus-asan test/fuzz/replay-corpus-asan.sh \
+		$(if $(E2E_PROXY_TESTS),--suite e2e-asan $(patsubst test/e2e/%,test/e2e/asan/%,$(E2E_PROXY_TESTS)))
+
+# ---- fuzzing -------------------------------------------------------------
+FUZZ_B := build/fuzz
+FUZZ_BIN := $(FUZZ_B)/fuzz_proxy
+FUZZ_RUNS ?= 10000000
+FUZZ_SECONDS ?= 0
+FUZZ_SRC := test/fuzz/fuzz_proxy.c $(FUZZ_DEPS)
+$(FUZZ_BIN): $(FUZZ_SRC) $(B)/gen/protocols.c $(GENERATED_H)
+	@mkdir -p $(@D)
+	clang -std=c11 -D_GNU_SOURCE -g -O1 -Icommon -Ihelper -I$(B)/gen $(WARN) \
+		-fsanitize=fuzzer,address,undefined $(call pc_cflags,$(PROXY_PKGS)) \
+		-o $@ $(FUZZ_SRC) $(B)/gen/protocols.c $(call pc_libs,$(PROXY_PKGS))
+
+fuzz: $(FUZZ_BIN)
+	@mkdir -p $(FUZZ_B)/corpus
+	$(FUZZ_BIN) -runs=$(FUZZ_RUNS) $(if $(filter-out 0,$(FUZZ_SECONDS)),-max_total_time=$(FUZZ_SECONDS)) \
+		-max_len=16384 -print_final_stats=1 $(FUZZ_B)/corpus test/fuzz/corpus
+
+.PHONY: tests

@@ -220,7 +220,8 @@ static void check_refs(void)
 				if (new_ids > 1)
 					die("%s.%s: more than one new_id", ifaces[i].name,
 					    ms[j].name);
-				if (ms[j].nargs > 255)
+				/* WLCR_WIRE_MAX_ARGS in wire.h */
+				if (ms[j].nargs > 32)
 					die("%s.%s: too many args", ifaces[i].name, ms[j].name);
 			}
 		}

@@ -6,9 +6,27 @@
 # and pixel comparisons. Source this file from a bash test running under `set -euo pipefail`,
 # then call wt_init first. Exit codes follow the runner: 0 pass, 77 skip, anything else fail.
 #
+#   wt_init                              temp dir, runtime dir, cleanup trap (call first)
+#   wt_log MSG | wt_skip REASON | wt_fail MSG | wt_on_exit CMD...
+#   wt_wait_for TIMEOUT DESC CMD...      poll CMD every 50 ms; fail with DESC on timeout
+#   wt_start_weston [NAME] | wt_start_sway [NAME]
+#   wt_start_proxy [ARGS...]             the proxy in front of the compositor
+#   wt_run_client NAME [VAR=VAL...] CMD...   pid in WT_PID_<NAME>, output in $WT_DIR/NAME.log
+#   wt_as_user CMD... | wt_alive PID | wt_kill PID [SIG] | wt_wait_gone TIMEOUT PID
+#   wt_screenshot OUT.png | wt_type TEXT | wt_window_rect SHOT.png
+#   wt_wait_window TIMEOUT [SHOT.png] | wt_wait_stable TIMEOUT [SHOT.png]
+#                                        set WT_WINDOW_SHOT and WT_WINDOW_RECT
+#   wt_compare A B RECT_A RECT_B [TOL] | wt_expect_same DESC A B RECT_A RECT_B [TOL]
+#   wt_expect_differ DESC A B RECT_A RECT_B [TOL]
+# Variables: WLCR_TOP WT_DIR WT_HOME XDG_RUNTIME_DIR WT_BG WT_COMPOSITOR WT_COMPOSITOR_PID
+# WT_UPSTREAM WT_USER SWAYSOCK WT_PROXY_SOCKET WT_PROXY_PID. Settings: WLCR_PROXY, WLCR_PNGCMP,
+# WLCR_TEST_USER (wlcrtest), WLCR_TEST_TMPDIR (/tmp), WT_CLIENT_DISPLAY, WT_MIN_AREA (16).
+#
 # Every process a test starts carries WT_TAG=<unique> in its environment (children and
 # double-forked helpers such as swaybg inherit it; CRIU restores it), so the cleanup finds and
 # kills exactly those processes, whatever session or process group they moved to.
+#
+# shellcheck disable=SC2034 # WT_* variables are set for the tests that source this file.
 #
 # Messages go to the test's stderr as it was at wt_init (fd $WT__ERR), so that they show even
 # from helpers used inside $(...) or with their output redirected (as wt_wait_for does).
@@ -55,7 +73,14 @@ wt_skip() {
 
 wt_fail() {
 	echo "FAIL: ${1:-failed}" >&"${WT__ERR:-2}"
+	WT__FAILED=1
 	exit 1
+}
+
+wt__signal() {
+	echo "FAIL: killed by SIG$1" >&"${WT__ERR:-2}"
+	WT__FAILED=1
+	exit "$2"
 }
 
 wt__require() {
@@ -89,10 +114,11 @@ wt_init() {
 	export WT_DIR XDG_RUNTIME_DIR WT_HOME WT_TAG WT_USER WT_COMPOSITOR WT_UPSTREAM
 	# Whatever the caller had would point at another session.
 	unset WAYLAND_DISPLAY WAYLAND_SOCKET DISPLAY SWAYSOCK DBUS_SESSION_BUS_ADDRESS
+	WT__FAILED=
 	trap wt__cleanup EXIT
-	trap 'exit 130' INT
-	trap 'exit 143' TERM
-	trap 'exit 129' HUP
+	trap 'wt__signal INT 130' INT
+	trap 'wt__signal TERM 143' TERM
+	trap 'wt__signal HUP 129' HUP
 }
 
 # wt_on_exit CMD...: run CMD (eval'd) at exit before the processes are killed, last first.
@@ -123,7 +149,7 @@ wt__kill_all() {
 		pids=$(wt__tagged_pids)
 	done
 	[[ -n $pids ]] || return 0
-	echo "wt: killing processes that ignored SIGTERM: $(echo $pids)" >&"${WT__ERR:-2}"
+	echo "wt: killing processes that ignored SIGTERM: ${pids//$'\n'/ }" >&"${WT__ERR:-2}"
 	# shellcheck disable=SC2086
 	kill -KILL $pids 2>/dev/null
 	deadline=$(($(wt__now_us) + 2000000))
@@ -133,10 +159,14 @@ wt__kill_all() {
 }
 
 wt__cleanup() {
-	local rc=$? i dest
+	local rc=$? cmd=$BASH_COMMAND i dest
 	set +e
 	trap - EXIT INT TERM HUP
 	exec >&"$WT__ERR" 2>&1
+	if [[ $rc != 0 && $rc != 77 && -z $WT__FAILED && $cmd != exit* ]]; then
+		# set -e ended the test: say where.
+		echo "FAIL: exit status $rc from: $cmd"
+	fi
 	# Commands run from here on must not look like the test's processes.
 	export -n WT_TAG
 	for ((i = ${#WT__DEFERRED[@]} - 1; i >= 0; i--)); do
@@ -207,7 +237,7 @@ wt__spawn() {
 			fi
 		done
 		# The one directory that exists as long as the session and that its user can enter.
-		cd "$WT_HOME"
+		cd "$WT_HOME" || exit 1
 		# Not a group leader (no job control), so setsid execs instead of forking: the pid
 		# stays that of the program.
 		exec setsid "$@"
@@ -217,10 +247,10 @@ wt__spawn() {
 	disown "$WT__SPAWNED"
 }
 
-# The prefix that makes a command run as the compositor's user (nothing for root).
+# The prefix that makes a command run as the compositor's user (nothing if that is us).
 wt__user_prefix() {
 	WT__AS_USER=()
-	if [[ -n $WT_USER ]]; then
+	if [[ -n $WT_USER && $WT_USER != "$(id -un)" ]]; then
 		WT__AS_USER=(setpriv --reuid="$WT_USER" --regid="$WT_USER" --init-groups --)
 	fi
 }
@@ -242,13 +272,14 @@ wt_as_user() {
 	HOME=$WT_HOME WAYLAND_DISPLAY=${WAYLAND_DISPLAY:-$WT_UPSTREAM} "${WT__AS_USER[@]}" "$@"
 }
 
-# Fail at once, with its log, when the compositor died instead of waiting for the timeout.
-wt__compositor_alive() {
-	[[ -e /proc/$WT_COMPOSITOR_PID ]] && ! grep -q '^State:.*Z' "/proc/$WT_COMPOSITOR_PID/status"
+# wt_alive PID: PID runs (a zombie is dead already).
+wt_alive() {
+	[[ -e /proc/$1 ]] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
 }
 
+# Fail at once, with its log, when the compositor died instead of waiting for the timeout.
 wt__check_compositor() {
-	wt__compositor_alive && return 0
+	wt_alive "$WT_COMPOSITOR_PID" && return 0
 	tail -n 20 "$WT_DIR/$WT_COMPOSITOR.log" | sed 's/^/    /' >&"${WT__ERR:-2}"
 	wt_fail "$WT_COMPOSITOR exited (log above)"
 }
@@ -319,17 +350,22 @@ wt__sway_up() {
 	wt_as_user swaymsg -t get_version
 }
 
-# wt_start_sway [NAME]: headless sway as $WLCR_TEST_USER (it refuses root). Sway names its socket
-# itself (wayland-N); with NAME, a hard link NAME to it gives the socket a known name.
+# wt_start_sway [NAME]: headless sway, as $WLCR_TEST_USER when we are root (it refuses root).
+# Sway names its socket itself (wayland-N); with NAME, a hard link NAME to it gives the socket a
+# known name.
 wt_start_sway() {
 	local name=${1:-} conf=$WT_DIR/sway.conf user=${WLCR_TEST_USER:-wlcrtest}
 	wt__require sway swaymsg grim
 	[[ -z $WT_COMPOSITOR ]] || wt_fail "a compositor ($WT_COMPOSITOR) is already running"
-	id "$user" >/dev/null 2>&1 || wt_skip "user $user does not exist (headless sway refuses root)"
-	[[ $(id -u) == 0 ]] || wt_skip "sway fixtures run as root and switch to $user"
-	# The user needs to reach the runtime dir and home, and own the runtime dir.
-	chmod 0711 "$WT_DIR"
-	chown "$user:" "$XDG_RUNTIME_DIR" "$WT_HOME"
+	if [[ $(id -u) == 0 ]]; then
+		id "$user" >/dev/null 2>&1 ||
+			wt_skip "user $user does not exist (headless sway refuses root)"
+		# The user needs to reach the runtime dir and home, and own the runtime dir.
+		chmod 0711 "$WT_DIR"
+		chown "$user:" "$XDG_RUNTIME_DIR" "$WT_HOME"
+	else
+		user=$(id -un)
+	fi
 	# The cursor is hidden so that it cannot show up in a screenshot.
 	cat >"$conf" <<-EOF
 		xwayland disable
@@ -356,7 +392,24 @@ wt_start_sway() {
 	fi
 	export WT_UPSTREAM
 	wt_wait_for 10 "sway to draw its background" wt__shows_background
+	wt__sway_keyboard
 	wt_log "sway (pid $WT_COMPOSITOR_PID, user $WT_USER) serves $WT_UPSTREAM"
+}
+
+wt__seat_has_keyboard() {
+	wt_as_user swaymsg -t get_seats | grep -q '"capabilities": [2367]'
+}
+
+# Headless sway has no keyboard: its seat gains one with each wtype and loses it when wtype exits,
+# and a client that binds wl_keyboard only then misses the first keys. A virtual keyboard that
+# stays (wtype sleeping for 66 minutes, longer than any test) makes the seat look like a desktop's.
+wt__sway_keyboard() {
+	command -v wtype >/dev/null || return 0
+	wt__env
+	wt__user_prefix
+	wt__spawn "$WT_DIR/keyboard.log" - "${WT__AS_USER[@]}" "${WT__ENV[@]}" \
+		WAYLAND_DISPLAY="$WT_UPSTREAM" wtype -s 4000000
+	wt_wait_for 10 "sway's seat to have a keyboard" wt__seat_has_keyboard
 }
 
 # wt_start_proxy [ARGS...]: the proxy on socket wlcr-test in front of the compositor, as the
@@ -381,7 +434,7 @@ wt_start_proxy() {
 	export WT_PROXY_SOCKET WT_PROXY_PID
 	deadline=$(($(wt__now_us) + 10000000))
 	while ! read -r -t 0.1 -u "$rfd" line; do
-		if [[ ! -e /proc/$WT_PROXY_PID ]] || grep -q '^State:.*Z' "/proc/$WT_PROXY_PID/status" 2>/dev/null; then
+		if ! wt_alive "$WT_PROXY_PID"; then
 			exec {rfd}<&-
 			tail -n 20 "$WT_DIR/proxy.log" | sed 's/^/    /' >&"${WT__ERR:-2}"
 			wt_fail "the proxy exited before it was ready (log above)"
@@ -462,7 +515,7 @@ wt_screenshot() {
 wt_type() {
 	[[ $WT_COMPOSITOR == sway ]] || wt_skip "wt_type: headless $WT_COMPOSITOR has no seat"
 	wt__require wtype
-	WAYLAND_DISPLAY=$WT_UPSTREAM wt_as_user wtype "$1"
+	WAYLAND_DISPLAY=$WT_UPSTREAM wt_as_user wtype -- "$1"
 }
 
 # wt_window_rect SHOT.png: print "x y w h", the region that is not background (regions under 16

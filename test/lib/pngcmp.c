@@ -500,6 +500,8 @@ static int cmd_compare(int argc, char **argv)
 	printf("differ: %zu of %zu pixels differ by more than %lu (max delta %d)\n", differ, total,
 	       o.tolerance, max_delta);
 	ret = EXIT_DIFFER;
+	/* The verdict first, then any error writing the diff. */
+	fflush(stdout);
 	if (diff && image_save(o.diff_path, diff, o.rect_a.w, o.rect_a.h) < 0) {
 		ret = EXIT_ERROR;
 	}

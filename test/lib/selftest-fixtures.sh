@@ -6,6 +6,9 @@
 # negative control that must fail. Runs the weston half and the sway half each in its own
 # session (selftest-fixtures.sh weston|sway); without an argument, both.
 
+# shellcheck disable=SC2154 # WT_PID_<NAME> is set by wt_run_client.
+# shellcheck disable=SC2016 # $HOME, $WAYLAND_DISPLAY are the client's.
+
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -51,7 +54,7 @@ changed_from() {
 test_weston() {
 	local a b c shm1 shm2 rect_a rect_b rect_c rc fd cenv
 
-	wt_start_weston
+	wt_start_weston wt-compositor
 	wt_screenshot "$WT_DIR/empty.png"
 	! wt_window_rect "$WT_DIR/empty.png" 2>/dev/null || wt_fail "the empty desktop is not blank"
 
@@ -83,8 +86,8 @@ test_weston() {
 	# The clean start of a client: fds 0-2 only, nothing of the test's environment.
 	wt_run_client sleeper sleep 1000
 	wt_wait_for 5 "the sleeper to exec" "[[ \$(readlink /proc/$WT_PID_sleeper/exe) == */sleep ]]"
-	fd=$(ls "/proc/$WT_PID_sleeper/fd" | sort -n | tr '\n' ' ')
-	[[ $fd == "0 1 2 " ]] || wt_fail "a client inherited fds: $fd"
+	fd=$(cd "/proc/$WT_PID_sleeper/fd" && echo *)
+	[[ $fd == "0 1 2" ]] || wt_fail "a client inherited fds: $fd"
 	[[ $(readlink "/proc/$WT_PID_sleeper/fd/0") == /dev/null ]] || wt_fail "client stdin"
 	cenv=$(tr '\0' '\n' <"/proc/$WT_PID_sleeper/environ")
 	! grep -q '^WLCR_TOP=\|^WT_DIR=' <<<"$cenv" || wt_fail "a client inherited the test's env"
@@ -113,6 +116,14 @@ test_weston() {
 	wt_compare "$WT_DIR/missing.png" "$a" "" "" >/dev/null 2>&1 || rc=$?
 	[[ $rc == 2 ]] || wt_fail "comparing a missing file returned $rc, not 2"
 
+	rc=0
+	(
+		# shellcheck disable=SC2034 # where wt_skip writes
+		exec {WT__ERR}>"$WT_DIR/expected-skip.log"
+		wt_type x
+	) || rc=$?
+	[[ $rc == 77 ]] || wt_fail "wt_type on weston returned $rc, not 77 (skip)"
+
 	test_proxy
 }
 
@@ -123,6 +134,7 @@ test_proxy() {
 	printf '#!/bin/sh\necho "$@"\nexit 3\n' >"$WT_DIR/dead-proxy"
 	chmod 0755 "$WT_DIR/dead-proxy"
 	if (
+		# shellcheck disable=SC2034 # where wt_fail writes
 		exec {WT__ERR}>"$expected"
 		WLCR_PROXY=$WT_DIR/dead-proxy wt_start_proxy
 	); then
@@ -168,6 +180,14 @@ test_sway() {
 
 	wt_kill "$WT_PID_term"
 	wt_wait_for 5 "the foot window to go" gone
+
+	# Every key arrives, the first one included.
+	wt_run_client reader foot -- sh -c 'IFS= read -r line; printf "%s\n" "$line" >"$HOME/typed"'
+	wt_wait_stable 10
+	wt_type "Hello, wlcr!"
+	wt_as_user wtype -k Return
+	wt_wait_for 5 "the reader to save the line" "[[ -s $WT_HOME/typed ]]"
+	[[ $(cat "$WT_HOME/typed") == "Hello, wlcr!" ]] || wt_fail "typed: $(cat "$WT_HOME/typed")"
 }
 
 case $1 in

@@ -1,0 +1,211 @@
+/* helper/client.c: every malformed request gets the app a wl_display.error
+ * naming interface@id.message, and the client (only) is closed. */
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "session.h"
+#include "unit.h"
+#include "wire.h"
+
+static bool error_says(struct session *s, const char *want)
+{
+	const char *got = session_error(s);
+	if (!s->c->dead || !strstr(got, want)) {
+		fprintf(stderr, "    closed: %d, error: \"%s\", expected \"%s\"\n", s->c->dead, got,
+			want);
+		return false;
+	}
+	return true;
+}
+
+static void raw(struct session *s, const uint8_t *bytes, int len)
+{
+	session_request(s, 0, 0, -1, bytes, len);
+}
+
+static void bad_size(void)
+{
+	struct session s;
+	CHECK(session_init(&s) == 0);
+	uint8_t b[8];
+	wlcr_wire_set_word(b, 1);
+	wlcr_wire_set_word(b + 4, 6u << 16);
+	raw(&s, b, 8);
+	CHECK(error_says(&s, "bad message size 6"));
+	session_finish(&s);
+}
+
+static void unknown_object(void)
+{
+	struct session s;
+	CHECK(session_init(&s) == 0);
+	CHECK(!REQ(&s, 33, 0, ""));
+	CHECK(error_says(&s, "invalid object 33"));
+	session_finish(&s);
+}
+
+static void opcode_out_of_range(void)
+{
+	struct session s;
+	CHECK(session_init(&s) == 0);
+	CHECK(session_toplevel(&s));
+	CHECK(!REQ(&s, 6, 99, ""));
+	CHECK(error_says(&s, "invalid method 99, object wl_surface@6"));
+	session_finish(&s);
+}
+
+static void string_overruns_the_message(void)
+{
+	struct session s;
+	CHECK(session_init(&s) == 0);
+	CHECK(session_toplevel(&s));
+	uint8_t b[64];
+	int n = wlcr_wire_build(b, sizeof(b), 10, WLCR_REQ_xdg_toplevel_set_title, "s", "abc");
+	wlcr_wire_set_word(b + 8, 200);
+	raw(&s, b, n);
+	CHECK(error_says(&s, "xdg_toplevel@10.set_title: string overruns the message"));
+	session_finish(&s);
+}
+
+static void string_without_nul(void)
+{
+	struct session s;
+	CHECK(session_init(&s) == 0);
+	CHECK(session_toplevel(&s));
+	uint8_t b[64];
+	int n = wlcr_wire_build(b, sizeof(b), 10, WLCR_REQ_xdg_toplevel_set_app_id, "s", "abc");
+	b[15] = 'd';
+	raw(&s, b, n);
+	CHECK(error_says(&s, "xdg_toplevel@10.set_app_id: string not nul-terminated"));
+	session_finish(&s);
+}
+
+static void missing_fd(void)
+{
+	struct session s;
+	CHECK(session_init(&s) == 0);
+	CHECK(session_toplevel(&s));
+	CHECK(!REQ(&s, 4, WLCR_REQ_wl_shm_create_pool, "nhi", 11u, 4096u));
+	CHECK(error_says(&s, "wl_shm@4.create_pool: fd expected, none queued"));
+	session_finish(&s);
+}
+
+static void new_id_that_skips_slots(void)
+{
+	struct session s;
+	CHECK(session_init(&s) == 0);
+	CHECK(session_toplevel(&s));
+	CHECK(!REQ(&s, 3, WLCR_REQ_wl_compositor_create_surface, "n", 20u));
+	CHECK(error_says(&s, "wl_compositor@3.create_surface: invalid new id 20 (next free is 11)"));
+	session_finish(&s);
+}
+
+static void new_id_on_a_live_object(void)
+{
+	struct session s;
+	CHECK(session_init(&s) == 0);
+	CHECK(session_toplevel(&s));
+	CHECK(!REQ(&s, 3, WLCR_REQ_wl_compositor_create_surface, "n", 6u));
+	CHECK(error_says(&s, "invalid new id 6"));
+	session_finish(&s);
+}
+
+static void object_of_the_wrong_type(void)
+{
+	struct session s;
+	CHECK(session_init(&s) == 0);
+	CHECK(session_toplevel(&s));
+	CHECK(!REQ(&s, 6, WLCR_REQ_wl_surface_attach, "oii", 10u, 0u, 0u));
+	CHECK(error_says(&s, "wl_surface@6.attach: object 10 in arg buffer is a xdg_toplevel, "
+			     "not a wl_buffer"));
+	session_finish(&s);
+}
+
+static void request_to_a_destroyed_object(void)
+{
+	struct session s;
+	CHECK(session_init(&s) == 0);
+	CHECK(session_toplevel(&s));
+	CHECK(REQ(&s, 10, WLCR_REQ_xdg_toplevel_destroy, ""));
+	CHECK(!REQ(&s, 10, WLCR_REQ_xdg_toplevel_set_title, "s", "x"));
+	CHECK(error_says(&s, "invalid object 10"));
+	session_finish(&s);
+}
+
+static void bind_to_a_hidden_or_unknown_global(void)
+{
+	struct session s;
+	CHECK(session_init(&s) == 0);
+	CHECK(REQ(&s, 1, WLCR_REQ_wl_display_get_registry, "n", 2u));
+	CHECK(EVT(&s, 2, WLCR_EVT_wl_registry_global, "usu", 7u, "weston_desktop_shell", 1u));
+	CHECK(!REQ(&s, 2, WLCR_REQ_wl_registry_bind, "usun", 1u, "weston_desktop_shell", 1u, 3u));
+	CHECK(error_says(&s, "invalid global weston_desktop_shell (1)"));
+	session_finish(&s);
+}
+
+static void bind_above_the_advertised_version(void)
+{
+	struct session s;
+	CHECK(session_init(&s) == 0);
+	CHECK(REQ(&s, 1, WLCR_REQ_wl_display_get_registry, "n", 2u));
+	CHECK(EVT(&s, 2, WLCR_EVT_wl_registry_global, "usu", 7u, "xdg_wm_base", 5u));
+	CHECK(!REQ(&s, 2, WLCR_REQ_wl_registry_bind, "usun", 1u, "xdg_wm_base", 3u, 3u));
+	CHECK(error_says(&s, "invalid version for global xdg_wm_base (1): have 2, wanted 3"));
+	session_finish(&s);
+}
+
+static void method_newer_than_the_bound_version(void)
+{
+	struct session s;
+	CHECK(session_init(&s) == 0);
+	CHECK(session_toplevel(&s));
+	/* wl_surface.offset is since 5; the compositor was bound at 4 */
+	CHECK(!REQ(&s, 6, WLCR_REQ_wl_surface_offset, "ii", 1u, 1u));
+	CHECK(error_says(&s, "wl_surface@6.offset: invalid method (since 5 > version 4)"));
+	session_finish(&s);
+}
+
+static void registry_names_and_versions_are_rewritten(void)
+{
+	struct session s;
+	CHECK(session_init(&s) == 0);
+	CHECK(REQ(&s, 1, WLCR_REQ_wl_display_get_registry, "n", 2u));
+	uint8_t b[128];
+	int n = wlcr_wire_build(b, sizeof(b), 2, WLCR_EVT_wl_registry_global, "usu", 55u,
+				"xdg_wm_base", 5u);
+	wlcr_conn_in_append(&s.c->up, b, (size_t)n);
+	CHECK(wlcr_client_process(s.c, false));
+	/* what the app would receive */
+	const uint8_t *out = s.c->down.out.data + s.c->down.out.start;
+	CHECK_EQ(wlcr_conn_out_len(&s.c->down), n);
+	CHECK_EQ(wlcr_wire_word(out + 8), 1);
+	CHECK_EQ(wlcr_wire_word(out + n - 4), 2);
+	/* the bind the compositor receives names its own global */
+	wlcr_conn_out_discard(&s.c->down);
+	n = wlcr_wire_build(b, sizeof(b), 2, WLCR_REQ_wl_registry_bind, "usun", 1u, "xdg_wm_base",
+			    2u, 3u);
+	wlcr_conn_in_append(&s.c->down, b, (size_t)n);
+	CHECK(wlcr_client_process(s.c, true));
+	CHECK_EQ(wlcr_wire_word(s.c->up.out.data + s.c->up.out.start + 8), 55);
+	session_finish(&s);
+}
+
+static const struct unit_case cases[] = {
+	{ "bad_size", bad_size },
+	{ "unknown_object", unknown_object },
+	{ "opcode_out_of_range", opcode_out_of_range },
+	{ "string_overruns_the_message", string_overruns_the_message },
+	{ "string_without_nul", string_without_nul },
+	{ "missing_fd", missing_fd },
+	{ "new_id_that_skips_slots", new_id_that_skips_slots },
+	{ "new_id_on_a_live_object", new_id_on_a_live_object },
+	{ "object_of_the_wrong_type", object_of_the_wrong_type },
+	{ "request_to_a_destroyed_object", request_to_a_destroyed_object },
+	{ "bind_to_a_hidden_or_unknown_global", bind_to_a_hidden_or_unknown_global },
+	{ "bind_above_the_advertised_version", bind_above_the_advertised_version },
+	{ "method_newer_than_the_bound_version", method_newer_than_the_bound_version },
+	{ "registry_names_and_versions_are_rewritten", registry_names_and_versions_are_rewritten },
+};
+
+UNIT_MAIN(cases)

@@ -1,0 +1,31 @@
+/* libFuzzer target: a recorded session (helper/record.h format) replayed
+ * through the proxy's real message handling, wire parser and journal. */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "client.h"
+#include "log.h"
+#include "proxy.h"
+#include "record.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct wlcr_proxy proxy;
+	static int ready;
+	if (!ready) {
+		wlcr_log_init("fuzz", WLCR_LOG_SILENT);
+		proxy.loop.epfd = -1;
+		proxy.opt.buffer_limit = 1 << 20;
+		if (wlcr_registry_init(&proxy.registry, false, false) < 0)
+			return 0;
+		ready = 1;
+	}
+	struct wlcr_client *c = wlcr_client_new(&proxy, -1, -1);
+	if (!c)
+		return 0;
+	wlcr_record_replay(c, data, size);
+	wlcr_client_free(c);
+	return 0;
+}

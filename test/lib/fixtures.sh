@@ -173,14 +173,15 @@ wt__cleanup() {
 		eval "${WT__DEFERRED[i]}"
 	done
 	wt__kill_all
-	if [[ $rc != 0 && $rc != 77 ]]; then
+	# WLCR_TEST_KEEP=1 keeps what a passing test saw too, to look at its screenshots.
+	if [[ $rc != 0 && $rc != 77 || -n ${WLCR_TEST_KEEP:-} ]]; then
 		if [[ -n ${WLCR_TEST_ARTIFACTS:-} ]]; then
 			dest=$WLCR_TEST_ARTIFACTS/wt
 			mkdir -p "$dest"
 			# Logs, screenshots, configs and small images; sockets and huge dumps stay.
 			(cd "$WT_DIR" && find . -path ./run -prune -o -type f -size -16M -print0 |
 				xargs -0r cp --parents -t "$dest")
-			echo "wt: test failed (exit $rc); logs and screenshots in $dest" >&"${WT__ERR:-2}"
+			echo "wt: test ended (exit $rc); logs and screenshots in $dest" >&"${WT__ERR:-2}"
 		else
 			echo "wt: test failed (exit $rc); kept $WT_DIR" >&"${WT__ERR:-2}"
 			exit "$rc"

@@ -216,7 +216,8 @@ static int frames_add(struct wlcr_journal *j, struct wlcr_surface_state *s, uint
 		uint32_t *f = j_calloc(j, cap, sizeof(*f));
 		if (!f)
 			return -ENOMEM;
-		memcpy(f, s->frames, s->nframes * sizeof(*f));
+		if (s->nframes) /* memcpy from NULL is undefined even for 0 bytes */
+			memcpy(f, s->frames, s->nframes * sizeof(*f));
 		j_free(j, s->frames, s->cap_frames * sizeof(*f));
 		s->frames = f;
 		s->cap_frames = cap;
@@ -383,7 +384,8 @@ static int surface_output(struct wlcr_journal *j, struct wlcr_surface *s, uint32
 	uint32_t *o = j_calloc(j, s->noutputs + 1, sizeof(*o));
 	if (!o)
 		return -ENOMEM;
-	memcpy(o, s->outputs, s->noutputs * sizeof(*o));
+	if (s->noutputs)
+		memcpy(o, s->outputs, s->noutputs * sizeof(*o));
 	o[s->noutputs] = output;
 	j_free(j, s->outputs, s->noutputs * sizeof(*o));
 	s->outputs = o;

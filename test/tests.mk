@@ -47,13 +47,22 @@ tests: all $(UNIT_BIN) $(FUZZ_REPLAY) $(TEST_HELPERS)
 # compositors and CRIU, ZDTM-style tests; then the unit tests, the corpus
 # and the proxy's end-to-end tests again under AddressSanitizer/UBSan.
 ASAN_B := build/asan
-E2E_TESTS := $(sort $(wildcard test/e2e/*.sh))
+E2E_TESTS := $(sort $(filter-out test/e2e/lib.sh,$(wildcard test/e2e/*.sh)))
 E2E_PROXY_TESTS := $(sort $(wildcard test/e2e/proxy-*.sh))
 ZDTM_TESTS := $(sort $(wildcard test/zdtm/*.sh))
 LIB_TESTS := $(sort $(wildcard test/lib/selftest-*.sh))
 
+# The proxy's end-to-end tests again with the ASan/UBSan proxy: generated
+# wrappers, so that each keeps its own line in the results.
+ASAN_E2E := $(patsubst test/e2e/%,$(ASAN_B)/test/e2e/%,$(E2E_PROXY_TESTS))
+$(ASAN_B)/test/e2e/%.sh: test/e2e/%.sh
+	@mkdir -p $(@D)
+	@printf '#!/bin/sh\n# generated: %s with the ASan/UBSan proxy\nWLCR_PROXY=%s/$(ASAN_B)/bin/wlcr-proxy exec %s/%s "$$@"\n' \
+		'$<' '$(CURDIR)' '$(CURDIR)' '$<' > $@
+	@chmod +x $@
+
 check: tests
-	$(MAKE) --no-print-directory B=$(ASAN_B) SANITIZE=1 tests
+	$(MAKE) --no-print-directory B=$(ASAN_B) SANITIZE=1 tests $(ASAN_E2E)
 	@WLCR_TOP=$(CURDIR) test/lib/runner \
 		--suite unit $(UNIT_BIN) \
 		--suite fuzz-corpus test/fuzz/replay-corpus.sh \
@@ -62,7 +71,7 @@ check: tests
 		$(if $(ZDTM_TESTS),--suite zdtm $(ZDTM_TESTS)) \
 		--suite unit-asan $(patsubst $(B)/%,$(ASAN_B)/%,$(UNIT_BIN)) \
 		--suite fuzz-corpus-asan test/fuzz/replay-corpus-asan.sh \
-		$(if $(E2E_PROXY_TESTS),--suite e2e-asan $(patsubst test/e2e/%,test/e2e/asan/%,$(E2E_PROXY_TESTS)))
+		$(if $(ASAN_E2E),--suite e2e-asan $(ASAN_E2E))
 
 # ---- fuzzing -------------------------------------------------------------
 FUZZ_B := build/fuzz
@@ -73,7 +82,7 @@ FUZZ_SRC := test/fuzz/fuzz_proxy.c $(FUZZ_DEPS)
 $(FUZZ_BIN): $(FUZZ_SRC) $(B)/gen/protocols.c $(GENERATED_H)
 	@mkdir -p $(@D)
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -Icommon -Ihelper -I$(B)/gen $(WARN) \
-		-fsanitize=fuzzer,address,undefined $(call pc_cflags,$(PROXY_PKGS)) \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined $(call pc_cflags,$(PROXY_PKGS)) \
 		-o $@ $(FUZZ_SRC) $(B)/gen/protocols.c $(call pc_libs,$(PROXY_PKGS))
 
 fuzz: $(FUZZ_BIN)

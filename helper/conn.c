@@ -102,7 +102,8 @@ size_t wlcr_conn_in_len(const struct wlcr_conn *conn)
 
 const uint8_t *wlcr_conn_in_data(const struct wlcr_conn *conn)
 {
-	return conn->in.data + conn->in.start;
+	/* NULL + 0 is undefined behaviour in C */
+	return conn->in.data ? conn->in.data + conn->in.start : NULL;
 }
 
 void wlcr_conn_in_consume(struct wlcr_conn *conn, size_t n)
@@ -185,6 +186,8 @@ static int buf_reserve(struct wlcr_buf *b, size_t len);
 
 int wlcr_conn_in_append(struct wlcr_conn *conn, const void *data, size_t len)
 {
+	if (len == 0)
+		return 0;
 	if (buf_reserve(&conn->in, len) < 0)
 		return -ENOMEM;
 	memcpy(conn->in.data + conn->in.end, data, len);

@@ -87,7 +87,7 @@ $(FUZZ_BIN): $(FUZZ_SRC) $(B)/gen/protocols.c $(GENERATED_H)
 
 fuzz: $(FUZZ_BIN)
 	@mkdir -p $(FUZZ_B)/corpus
-	$(FUZZ_BIN) -runs=$(FUZZ_RUNS) $(if $(filter-out 0,$(FUZZ_SECONDS)),-max_total_time=$(FUZZ_SECONDS)) \
+	ASAN_OPTIONS=quarantine_size_mb=16:malloc_context_size=4 $(FUZZ_BIN) -runs=$(FUZZ_RUNS) $(if $(filter-out 0,$(FUZZ_SECONDS)),-max_total_time=$(FUZZ_SECONDS)) \
 		-max_len=16384 -print_final_stats=1 $(FUZZ_B)/corpus test/fuzz/corpus
 
 .PHONY: tests

@@ -12,20 +12,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct wlcr_proxy proxy;
-	static int ready;
-	if (!ready) {
-		wlcr_log_init("fuzz", WLCR_LOG_SILENT);
-		proxy.loop.epfd = -1;
-		proxy.opt.buffer_limit = 1 << 20;
-		if (wlcr_registry_init(&proxy.registry, false, false) < 0)
-			return 0;
-		ready = 1;
-	}
-	struct wlcr_client *c = wlcr_client_new(&proxy, -1, -1);
-	if (!c)
+	/* a fresh proxy per input: the global table must not carry one
+	 * input's state into the next */
+	struct wlcr_proxy proxy = { 0 };
+	wlcr_log_init("fuzz", WLCR_LOG_SILENT);
+	proxy.loop.epfd = -1;
+	proxy.opt.buffer_limit = 1 << 20;
+	if (wlcr_registry_init(&proxy.registry, false, false) < 0)
 		return 0;
-	wlcr_record_replay(c, data, size);
-	wlcr_client_free(c);
+	struct wlcr_client *c = wlcr_client_new(&proxy, -1, -1);
+	if (c) {
+		wlcr_record_replay(c, data, size);
+		wlcr_client_free(c);
+	}
+	wlcr_registry_finish(&proxy.registry);
 	return 0;
 }

@@ -90,4 +90,26 @@ fuzz: $(FUZZ_BIN)
 	ASAN_OPTIONS=quarantine_size_mb=16:malloc_context_size=4 $(FUZZ_BIN) -runs=$(FUZZ_RUNS) $(if $(filter-out 0,$(FUZZ_SECONDS)),-max_total_time=$(FUZZ_SECONDS)) \
 		-max_len=16384 -print_final_stats=1 $(FUZZ_B)/corpus test/fuzz/corpus
 
-.PHONY: tests
+# The README's first command ends here: the demo on a private headless weston.
+demo: all $(PNGCMP)
+	scripts/demo
+
+.PHONY: tests demo
+
+# ---- benchmarks -----------------------------------------------------------
+XDG_SHELL_XML := $(WP)/stable/xdg-shell/xdg-shell.xml
+$(B)/gen/xdg-shell-client-protocol.h: $(XDG_SHELL_XML)
+	@mkdir -p $(@D)
+	wayland-scanner client-header $< $@
+$(B)/gen/xdg-shell-protocol.c: $(XDG_SHELL_XML)
+	@mkdir -p $(@D)
+	wayland-scanner private-code $< $@
+WLBENCH := $(B)/bench/wlbench
+$(WLBENCH): bench/wlbench.c $(B)/gen/xdg-shell-protocol.c $(B)/gen/xdg-shell-client-protocol.h
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_GNU_SOURCE -O2 -I$(B)/gen $(WARN) -Wno-missing-prototypes \
+		-o $@ bench/wlbench.c $(B)/gen/xdg-shell-protocol.c $(call pc_libs,wayland-client)
+
+bench: all $(WLBENCH) $(PNGCMP)
+	bench/run
+.PHONY: bench

@@ -1,0 +1,343 @@
+/* wlbench: proxied against direct, in one process, on the same compositor.
+ *
+ * usage: wlbench DIRECT_DISPLAY PROXIED_DISPLAY PROXY_PID
+ *
+ * Each measurement runs on both connections, alternating rounds so that
+ * drift in the machine's load hits both alike, and prints the ratio
+ * proxied/direct. Results are for the README, never for test assertions. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+#include <wayland-client.h>
+
+#include "xdg-shell-client-protocol.h"
+
+struct conn {
+	struct wl_display *display;
+	struct wl_registry *registry;
+	struct wl_compositor *compositor;
+	struct wl_shm *shm;
+	struct xdg_wm_base *wm_base;
+	struct wl_surface *surface;
+	struct xdg_surface *xdg_surface;
+	struct xdg_toplevel *toplevel;
+	struct wl_buffer *buffers[2];
+	uint32_t *pixels[2];
+	int width, height;
+	bool configured;
+	bool frame_done;
+	unsigned frames;
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void die(const char *what)
+{
+	fprintf(stderr, "wlbench: %s\n", what);
+	exit(1);
+}
+
+static void on_global(void *data, struct wl_registry *reg, uint32_t name, const char *iface,
+		      uint32_t version)
+{
+	struct conn *c = data;
+	(void)version;
+	if (strcmp(iface, "wl_compositor") == 0)
+		c->compositor = wl_registry_bind(reg, name, &wl_compositor_interface, 4);
+	else if (strcmp(iface, "wl_shm") == 0)
+		c->shm = wl_registry_bind(reg, name, &wl_shm_interface, 1);
+	else if (strcmp(iface, "xdg_wm_base") == 0)
+		c->wm_base = wl_registry_bind(reg, name, &xdg_wm_base_interface, 1);
+}
+
+static void on_global_remove(void *data, struct wl_registry *reg, uint32_t name)
+{
+	(void)data;
+	(void)reg;
+	(void)name;
+}
+
+static const struct wl_registry_listener registry_listener = { on_global, on_global_remove };
+
+static void on_ping(void *data, struct xdg_wm_base *wm, uint32_t serial)
+{
+	(void)data;
+	xdg_wm_base_pong(wm, serial);
+}
+
+static const struct xdg_wm_base_listener wm_listener = { on_ping };
+
+static void on_configure(void *data, struct xdg_surface *xs, uint32_t serial)
+{
+	struct conn *c = data;
+	xdg_surface_ack_configure(xs, serial);
+	c->configured = true;
+}
+
+static const struct xdg_surface_listener xdg_surface_listener = { on_configure };
+
+static void on_tl_configure(void *data, struct xdg_toplevel *t, int32_t w, int32_t h,
+			    struct wl_array *states)
+{
+	(void)data;
+	(void)t;
+	(void)w;
+	(void)h;
+	(void)states;
+}
+
+static void on_tl_close(void *data, struct xdg_toplevel *t)
+{
+	(void)data;
+	(void)t;
+}
+
+static const struct xdg_toplevel_listener toplevel_listener = {
+	.configure = on_tl_configure,
+	.close = on_tl_close,
+};
+
+static void conn_open(struct conn *c, const char *name, int width, int height)
+{
+	memset(c, 0, sizeof(*c));
+	c->display = wl_display_connect(name);
+	if (!c->display)
+		die("cannot connect");
+	c->registry = wl_display_get_registry(c->display);
+	wl_registry_add_listener(c->registry, &registry_listener, c);
+	wl_display_roundtrip(c->display);
+	if (!c->compositor || !c->shm || !c->wm_base)
+		die("missing globals");
+	xdg_wm_base_add_listener(c->wm_base, &wm_listener, c);
+	c->width = width;
+	c->height = height;
+	c->surface = wl_compositor_create_surface(c->compositor);
+	c->xdg_surface = xdg_wm_base_get_xdg_surface(c->wm_base, c->surface);
+	xdg_surface_add_listener(c->xdg_surface, &xdg_surface_listener, c);
+	c->toplevel = xdg_surface_get_toplevel(c->xdg_surface);
+	xdg_toplevel_add_listener(c->toplevel, &toplevel_listener, c);
+	xdg_toplevel_set_title(c->toplevel, "wlbench");
+	wl_surface_commit(c->surface);
+	while (!c->configured)
+		if (wl_display_dispatch(c->display) < 0)
+			die("dispatch");
+
+	int stride = width * 4, size = stride * height;
+	int fd = memfd_create("wlbench", MFD_CLOEXEC);
+	if (fd < 0 || ftruncate(fd, 2 * size) < 0)
+		die("memfd");
+	uint8_t *mem = mmap(NULL, 2 * (size_t)size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (mem == MAP_FAILED)
+		die("mmap");
+	struct wl_shm_pool *pool = wl_shm_create_pool(c->shm, fd, 2 * size);
+	for (int i = 0; i < 2; i++) {
+		c->buffers[i] = wl_shm_pool_create_buffer(pool, i * size, width, height, stride,
+							  WL_SHM_FORMAT_XRGB8888);
+		c->pixels[i] = (uint32_t *)(mem + i * size);
+	}
+	wl_shm_pool_destroy(pool);
+	close(fd);
+}
+
+static void on_frame(void *data, struct wl_callback *cb, uint32_t time)
+{
+	struct conn *c = data;
+	(void)time;
+	wl_callback_destroy(cb);
+	c->frame_done = true;
+	c->frames++;
+}
+
+static const struct wl_callback_listener frame_listener = { on_frame };
+
+static void draw(struct conn *c)
+{
+	int b = c->frames & 1;
+	uint32_t color = 0xff000000u | (c->frames * 2654435761u >> 8);
+	for (int i = 0; i < c->width * c->height; i++)
+		c->pixels[b][i] = color;
+	struct wl_callback *cb = wl_surface_frame(c->surface);
+	wl_callback_add_listener(cb, &frame_listener, c);
+	c->frame_done = false;
+	wl_surface_attach(c->surface, c->buffers[b], 0, 0);
+	wl_surface_damage(c->surface, 0, 0, c->width, c->height);
+	wl_surface_commit(c->surface);
+	wl_display_flush(c->display);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* ---- measurements ----------------------------------------------------- */
+
+#define ROUNDTRIPS 4000
+static void roundtrips(struct conn *c, double *samples, int n)
+{
+	for (int i = 0; i < n; i++) {
+		double t = now_s();
+		wl_display_roundtrip(c->display);
+		samples[i] = (now_s() - t) * 1e6;
+	}
+}
+
+static void flush_blocking(struct conn *c)
+{
+	while (wl_display_flush(c->display) < 0) {
+		if (errno != EAGAIN)
+			die("flush");
+		struct pollfd p = { wl_display_get_fd(c->display), POLLOUT, 0 };
+		poll(&p, 1, -1);
+	}
+}
+
+#define FLOOD 200000
+/* requests per second: small requests, then a round trip to see them handled */
+static double flood(struct conn *c)
+{
+	double t = now_s();
+	for (int i = 0; i < FLOOD; i++) {
+		wl_surface_damage(c->surface, 0, 0, 1, 1);
+		/* libwayland-client's ring is 4 KiB and a marshal that finds it
+		 * full with the socket full too is a fatal error: flush every
+		 * 2 KiB and wait while the socket is full */
+		if ((i & 127) == 127)
+			flush_blocking(c);
+	}
+	wl_display_roundtrip(c->display);
+	return FLOOD / (now_s() - t);
+}
+
+/* frames per second over `seconds`, driven by frame callbacks */
+static double fps(struct conn *c, double seconds)
+{
+	unsigned start = c->frames;
+	double t = now_s();
+	draw(c);
+	while (now_s() - t < seconds) {
+		if (c->frame_done)
+			draw(c);
+		if (wl_display_dispatch(c->display) < 0)
+			die("dispatch");
+	}
+	while (!c->frame_done)
+		wl_display_dispatch(c->display);
+	return (c->frames - start) / (now_s() - t);
+}
+
+static void proc_usage(int pid, double *ret_cpu_s, long *ret_rss_kb)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	FILE *f = fopen(path, "r");
+	unsigned long ut = 0, st = 0;
+	if (f && fgets(buf, sizeof(buf), f)) {
+		char *p = strrchr(buf, ')');
+		/* fields 14 and 15 after the command */
+		if (p)
+			sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st);
+	}
+	if (f)
+		fclose(f);
+	*ret_cpu_s = (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "r");
+	*ret_rss_kb = 0;
+	while (f && fgets(buf, sizeof(buf), f))
+		if (sscanf(buf, "VmRSS: %ld", ret_rss_kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 4) {
+		fprintf(stderr, "usage: wlbench DIRECT_DISPLAY PROXIED_DISPLAY PROXY_PID\n");
+		return 2;
+	}
+	int proxy_pid = atoi(argv[3]);
+	struct conn direct, proxied;
+	conn_open(&direct, argv[1], 64, 64);
+	conn_open(&proxied, argv[2], 64, 64);
+
+	static double d_rt[ROUNDTRIPS], p_rt[ROUNDTRIPS];
+	for (int round = 0; round < 4; round++) {
+		roundtrips(&direct, d_rt + round * (ROUNDTRIPS / 4), ROUNDTRIPS / 4);
+		roundtrips(&proxied, p_rt + round * (ROUNDTRIPS / 4), ROUNDTRIPS / 4);
+	}
+	qsort(d_rt, ROUNDTRIPS, sizeof(double), cmp_double);
+	qsort(p_rt, ROUNDTRIPS, sizeof(double), cmp_double);
+	double d_med = d_rt[ROUNDTRIPS / 2], p_med = p_rt[ROUNDTRIPS / 2];
+	double d_p99 = d_rt[ROUNDTRIPS * 99 / 100], p_p99 = p_rt[ROUNDTRIPS * 99 / 100];
+
+	double d_fl = 0, p_fl = 0;
+	for (int round = 0; round < 3; round++) {
+		d_fl += flood(&direct) / 3;
+		p_fl += flood(&proxied) / 3;
+	}
+	double d_fps = 0, p_fps = 0;
+	for (int round = 0; round < 2; round++) {
+		d_fps += fps(&direct, 1.5) / 2;
+		p_fps += fps(&proxied, 1.5) / 2;
+	}
+
+	/* 64 clients with a window each, drawing for 3 s, through the proxy */
+	enum { NCLIENTS = 64 };
+	static struct conn many[NCLIENTS];
+	double cpu0, cpu1;
+	long rss0, rss1;
+	proc_usage(proxy_pid, &cpu0, &rss0);
+	for (int i = 0; i < NCLIENTS; i++)
+		conn_open(&many[i], argv[2], 32, 32);
+	double t = now_s();
+	for (int i = 0; i < NCLIENTS; i++)
+		draw(&many[i]);
+	unsigned frames = 0;
+	while (now_s() - t < 3.0) {
+		for (int i = 0; i < NCLIENTS; i++) {
+			wl_display_dispatch_pending(many[i].display);
+			if (wl_display_prepare_read(many[i].display) == 0) {
+				wl_display_flush(many[i].display);
+				wl_display_read_events(many[i].display);
+			}
+			wl_display_dispatch_pending(many[i].display);
+			if (many[i].frame_done) {
+				frames++;
+				draw(&many[i]);
+			}
+		}
+	}
+	double elapsed = now_s() - t;
+	proc_usage(proxy_pid, &cpu1, &rss1);
+
+	printf("| measurement | direct | proxied | proxied/direct |\n");
+	printf("|---|---|---|---|\n");
+	printf("| round trip, median (us) | %.1f | %.1f | %.2fx |\n", d_med, p_med, p_med / d_med);
+	printf("| round trip, p99 (us) | %.1f | %.1f | %.2fx |\n", d_p99, p_p99, p_p99 / d_p99);
+	printf("| flood of wl_surface.damage (requests/s) | %.0f | %.0f | %.2fx |\n", d_fl, p_fl,
+	       p_fl / d_fl);
+	printf("| shm client, 64x64, frame callbacks (frames/s) | %.1f | %.1f | %.2fx |\n", d_fps,
+	       p_fps, p_fps / d_fps);
+	printf("| 64 proxied clients drawing for %.1f s: proxy CPU | | %.1f%% of one core "
+	       "(%u frames) | |\n",
+	       elapsed, 100 * (cpu1 - cpu0) / elapsed, frames);
+	printf("| 64 proxied clients: proxy RSS | | %ld KiB (%ld KiB before they "
+	       "connected) | |\n",
+	       rss1, rss0);
+	return 0;
+}

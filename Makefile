@@ -155,7 +155,7 @@ uninstall:
 
 # ---- style -----------------------------------------------------------------
 
-FORMAT_SRC = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+FORMAT_SRC = $(shell git ls-files "*.c" "*.h" 2>/dev/null)
 format:
 	clang-format -i $(FORMAT_SRC)
 format-check:

@@ -249,7 +249,8 @@ static void proc_usage(int pid, double *ret_cpu_s, long *ret_rss_kb)
 		char *p = strrchr(buf, ')');
 		/* fields 14 and 15 after the command */
 		if (p)
-			sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st);
+			sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut,
+			       &st);
 	}
 	if (f)
 		fclose(f);

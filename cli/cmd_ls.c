@@ -6,9 +6,10 @@
 #include "cli.h"
 #include "ctl.h"
 
-static const char usage[] = "usage: wlcr ls [--socket NAME]\n"
-			    "\n"
-			    "Lists the clients of the proxy on NAME (default $WLCR_SOCKET or wlcr-0).\n";
+static const char usage[] =
+	"usage: wlcr ls [--socket NAME]\n"
+	"\n"
+	"Lists the clients of the proxy on NAME (default $WLCR_SOCKET or wlcr-0).\n";
 
 static void human_bytes(char *buf, size_t cap, uint64_t n)
 {

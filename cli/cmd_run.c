@@ -8,7 +8,8 @@
 #include "cli.h"
 
 static const char usage[] =
-	"usage: wlcr run [--socket NAME] [--upstream NAME] [--no-bus] [--shm-only] -- APP [ARGS...]\n"
+	"usage: wlcr run [--socket NAME] [--upstream NAME] [--no-bus] [--shm-only] -- APP "
+	"[ARGS...]\n"
 	"\n"
 	"Runs APP through wlcr-proxy, starting one on NAME (default $WLCR_SOCKET or wlcr-0)\n"
 	"if none answers there. APP gets WAYLAND_DISPLAY pointing at the proxy and no\n"

@@ -77,8 +77,7 @@ static const char *proxy_binary(char *buf, size_t cap)
 	return "wlcr-proxy";
 }
 
-int wlcr_cli_ensure_proxy(const struct wlcr_cli_target *t, const char *upstream,
-			  char *const *extra)
+int wlcr_cli_ensure_proxy(const struct wlcr_cli_target *t, const char *upstream, char *const *extra)
 {
 	int alive = wlcr_cli_proxy_alive(t);
 	if (alive != 0)

@@ -84,8 +84,8 @@ static int check_objects(struct wlcr_client *c, const struct wlcr_wire_msg *m, c
 			return -EINVAL;
 		}
 		if (a->iface && o->iface != a->iface) {
-			snprintf(err, errlen, "object %u in arg %s is a %s, not a %s",
-				 m->args[i].u, a->name, iface_name(o), a->iface->name);
+			snprintf(err, errlen, "object %u in arg %s is a %s, not a %s", m->args[i].u,
+				 a->name, iface_name(o), a->iface->name);
 			return -EINVAL;
 		}
 	}
@@ -156,8 +156,8 @@ static bool handle_request(struct wlcr_client *c, uint8_t *bytes, uint16_t size,
 	}
 	const struct wlcr_interface *it = obj->iface;
 	if (opcode >= it->nrequests) {
-		post_error(c, sender, DISPLAY_ERROR_INVALID_METHOD, "invalid method %u, object %s@%u",
-			   opcode, it->name, sender);
+		post_error(c, sender, DISPLAY_ERROR_INVALID_METHOD,
+			   "invalid method %u, object %s@%u", opcode, it->name, sender);
 		return false;
 	}
 	const struct wlcr_message *msg = &it->requests[opcode];
@@ -210,8 +210,8 @@ static bool rewrite_registry_event(struct wlcr_client *c, const struct wlcr_wire
 {
 	struct wlcr_registry *reg = &c->proxy->registry;
 	if (m->opcode == WLCR_EVT_wl_registry_global) {
-		struct wlcr_global *g =
-			wlcr_registry_from_upstream(reg, m->args[0].u, m->args[1].str, m->args[2].u);
+		struct wlcr_global *g = wlcr_registry_from_upstream(reg, m->args[0].u,
+								    m->args[1].str, m->args[2].u);
 		if (!g) {
 			wlcr_err("client %u: out of memory for global %s", c->index,
 				 m->args[1].str);
@@ -496,8 +496,7 @@ struct wlcr_client *wlcr_client_create(struct wlcr_proxy *proxy, int fd)
 		wlcr_log_errno(WLCR_LOG_ERROR, "client %u: epoll", c->index);
 		goto fail;
 	}
-	wlcr_info("client %u: connected, pid %d, uid %u", c->index, (int)c->pid,
-		  (unsigned)c->uid);
+	wlcr_info("client %u: connected, pid %d, uid %u", c->index, (int)c->pid, (unsigned)c->uid);
 	return c;
 fail:
 	wlcr_client_free(c);

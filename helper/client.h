@@ -22,8 +22,8 @@ struct wlcr_client {
 	struct wlcr_conn up;	  /* to the compositor */
 	struct wlcr_source down_src, up_src;
 	struct wlcr_journal journal;
-	pid_t pid;	   /* as the proxy (host) sees it */
-	pid_t pid_in_ns;   /* innermost pid namespace's view (NSpid) */
+	pid_t pid;	 /* as the proxy (host) sees it */
+	pid_t pid_in_ns; /* innermost pid namespace's view (NSpid) */
 	uid_t uid;
 	uint64_t sock_ino; /* inode of the proxy-side socket */
 	int record_fd;	   /* --record: this client's recording, or -1 */

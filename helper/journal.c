@@ -493,8 +493,7 @@ fail:
 	return NULL;
 }
 
-int wlcr_journal_check_new_id(const struct wlcr_journal *j, uint32_t id, char *err,
-			      size_t errlen)
+int wlcr_journal_check_new_id(const struct wlcr_journal *j, uint32_t id, char *err, size_t errlen)
 {
 	if (id >= WLCR_SERVER_ID_MIN) {
 		snprintf(err, errlen, "invalid new id %u: in the server's range", id);
@@ -618,7 +617,8 @@ int wlcr_journal_request(struct wlcr_journal *j, struct wlcr_object *obj,
 	/* a constructor's state is the new object, not a setter */
 	if (m->msg->new_id_arg >= 0)
 		return 0;
-	if (obj->iface == &wlcr_iface_xdg_surface && m->opcode == WLCR_REQ_xdg_surface_ack_configure)
+	if (obj->iface == &wlcr_iface_xdg_surface &&
+	    m->opcode == WLCR_REQ_xdg_surface_ack_configure)
 		obj->last_acked_serial = m->args[0].u;
 	if (setter_slot(j, &obj->setters, obj->iface->nrequests) < 0)
 		return -ENOMEM;

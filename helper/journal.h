@@ -95,7 +95,6 @@ int wlcr_journal_event(struct wlcr_journal *j, struct wlcr_object *obj,
 
 /* Checks a new_id before the request is recorded: free slot or exactly
  * the next one. Returns 0 or -EINVAL with err filled in. */
-int wlcr_journal_check_new_id(const struct wlcr_journal *j, uint32_t id, char *err,
-			      size_t errlen);
+int wlcr_journal_check_new_id(const struct wlcr_journal *j, uint32_t id, char *err, size_t errlen);
 
 #endif

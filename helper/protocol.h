@@ -42,7 +42,7 @@ struct wlcr_message {
 	uint16_t since;
 	uint8_t nargs;
 	uint8_t nfds;
-	uint8_t flags;	  /* enum wlcr_message_flags */
+	uint8_t flags;	   /* enum wlcr_message_flags */
 	int8_t new_id_arg; /* index into args of the new_id, or -1 */
 	const struct wlcr_arg *args;
 };

@@ -246,7 +246,8 @@ int wlcr_proxy_init(struct wlcr_proxy *proxy, const struct wlcr_proxy_options *o
 		return ret;
 	proxy->listen_fd = listen_on(proxy->socket_path, SOCK_STREAM);
 	if (proxy->listen_fd < 0) {
-		wlcr_err("cannot listen on %s: %s", proxy->socket_path, strerror(-proxy->listen_fd));
+		wlcr_err("cannot listen on %s: %s", proxy->socket_path,
+			 strerror(-proxy->listen_fd));
 		return proxy->listen_fd;
 	}
 	/* umask-independent: only the owner may talk to the control socket */

@@ -11,8 +11,8 @@ void wlcr_record_chunk(int fd, bool requests, unsigned nfds, const uint8_t *data
 {
 	while (len > 0) {
 		size_t n = len > UINT16_MAX ? UINT16_MAX : len;
-		uint8_t hdr[4] = { requests ? 0 : 1, (uint8_t)(nfds > 255 ? 255 : nfds),
-				   (uint8_t)n, (uint8_t)(n >> 8) };
+		uint8_t hdr[4] = { requests ? 0 : 1, (uint8_t)(nfds > 255 ? 255 : nfds), (uint8_t)n,
+				   (uint8_t)(n >> 8) };
 		struct iovec iov[2] = { { hdr, 4 }, { (void *)data, n } };
 		if (writev(fd, iov, 2) < 0)
 			return;

@@ -13,10 +13,11 @@ static const struct {
 	const char *interface;
 	uint32_t version;
 } baseline[] = {
-	{ "wl_compositor", 4 },	     { "wl_subcompositor", 1 },	      { "wl_shm", 1 },
-	{ "wl_output", 3 },	     { "wl_seat", 7 },		      { "wl_data_device_manager", 3 },
-	{ "xdg_wm_base", 2 },	     { "zxdg_output_manager_v1", 2 }, { "wp_presentation", 1 },
-	{ "wp_viewporter", 1 },
+	{ "wl_compositor", 4 },	  { "wl_subcompositor", 1 },
+	{ "wl_shm", 1 },	  { "wl_output", 3 },
+	{ "wl_seat", 7 },	  { "wl_data_device_manager", 3 },
+	{ "xdg_wm_base", 2 },	  { "zxdg_output_manager_v1", 2 },
+	{ "wp_presentation", 1 }, { "wp_viewporter", 1 },
 };
 
 /* GPU buffer paths, hidden by --shm-only so toolkits fall back to wl_shm */

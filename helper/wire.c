@@ -100,7 +100,8 @@ int wlcr_wire_parse(const uint8_t *data, uint16_t size, const struct wlcr_messag
 			break;
 		case WLCR_ARG_OBJECT:
 			if (v->u == 0 && !a->nullable) {
-				snprintf(err, errlen, "null object in non-nullable arg %s", a->name);
+				snprintf(err, errlen, "null object in non-nullable arg %s",
+					 a->name);
 				return -EINVAL;
 			}
 			break;

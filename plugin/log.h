@@ -17,9 +17,10 @@
 extern void print_on_level(unsigned int loglevel, const char *format, ...)
 	__attribute__((format(printf, 2, 3)));
 
-#define wlcr_pr_err(fmt, ...)	print_on_level(WLCR_CRIU_LOG_ERROR, "wlcr: " fmt "\n", ##__VA_ARGS__)
-#define wlcr_pr_warn(fmt, ...)	print_on_level(WLCR_CRIU_LOG_WARN, "wlcr: " fmt "\n", ##__VA_ARGS__)
-#define wlcr_pr_info(fmt, ...)	print_on_level(WLCR_CRIU_LOG_INFO, "wlcr: " fmt "\n", ##__VA_ARGS__)
-#define wlcr_pr_debug(fmt, ...) print_on_level(WLCR_CRIU_LOG_DEBUG, "wlcr: " fmt "\n", ##__VA_ARGS__)
+#define wlcr_pr_err(fmt, ...)  print_on_level(WLCR_CRIU_LOG_ERROR, "wlcr: " fmt "\n", ##__VA_ARGS__)
+#define wlcr_pr_warn(fmt, ...) print_on_level(WLCR_CRIU_LOG_WARN, "wlcr: " fmt "\n", ##__VA_ARGS__)
+#define wlcr_pr_info(fmt, ...) print_on_level(WLCR_CRIU_LOG_INFO, "wlcr: " fmt "\n", ##__VA_ARGS__)
+#define wlcr_pr_debug(fmt, ...)                                                                    \
+	print_on_level(WLCR_CRIU_LOG_DEBUG, "wlcr: " fmt "\n", ##__VA_ARGS__)
 
 #endif

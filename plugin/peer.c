@@ -28,7 +28,8 @@ int wlcr_plugin_peer_proxy(int fd, char *path, size_t cap)
 		return 0;
 	memcpy(path, addr.sun_path, plen);
 	path[plen] = '\0';
-	if (wlcr_ctl_path(ctl, sizeof(ctl), path) < 0 || stat(ctl, &st) < 0 || !S_ISSOCK(st.st_mode))
+	if (wlcr_ctl_path(ctl, sizeof(ctl), path) < 0 || stat(ctl, &st) < 0 ||
+	    !S_ISSOCK(st.st_mode))
 		return 0;
 	return 1;
 }

@@ -328,14 +328,15 @@ static void write_output(const char *cpath, const char *hpath)
 		fprintf(c, "\t&wlcr_iface_%s,\n", sorted[i]->name);
 	fprintf(c, "};\n\n");
 	free(sorted);
-	fprintf(c, "const struct wlcr_interface *wlcr_interface_find(const char *name)\n{\n"
-		   "\tsize_t lo = 0, hi = %zu;\n"
-		   "\twhile (lo < hi) {\n"
-		   "\t\tsize_t mid = (lo + hi) / 2;\n"
-		   "\t\tint r = strcmp(name, by_name[mid]->name);\n"
-		   "\t\tif (r == 0)\n\t\t\treturn by_name[mid];\n"
-		   "\t\tif (r < 0)\n\t\t\thi = mid;\n\t\telse\n\t\t\tlo = mid + 1;\n"
-		   "\t}\n\treturn NULL;\n}\n",
+	fprintf(c,
+		"const struct wlcr_interface *wlcr_interface_find(const char *name)\n{\n"
+		"\tsize_t lo = 0, hi = %zu;\n"
+		"\twhile (lo < hi) {\n"
+		"\t\tsize_t mid = (lo + hi) / 2;\n"
+		"\t\tint r = strcmp(name, by_name[mid]->name);\n"
+		"\t\tif (r == 0)\n\t\t\treturn by_name[mid];\n"
+		"\t\tif (r < 0)\n\t\t\thi = mid;\n\t\telse\n\t\t\tlo = mid + 1;\n"
+		"\t}\n\treturn NULL;\n}\n",
 		nifaces);
 	if (fclose(c))
 		die("%s: %s", cpath, strerror(errno));

@@ -51,22 +51,22 @@ static void err(const char *fmt, ...)
 static void usage(FILE *out)
 {
 	fprintf(out,
-	        "Usage: " PROG " locate SHOT.png RRGGBB [--min-area N] [--tolerance N]\n"
-	        "       " PROG " compare A.png B.png [--rect-a X,Y,W,H] [--rect-b X,Y,W,H]\n"
-	        "                   [--tolerance N] [--max-diff-pixels N] [--diff OUT.png]\n"
-	        "       " PROG " --help\n"
-	        "\n"
-	        "locate   print 'x y w h', the bounding box of the pixels whose colour differs\n"
-	        "         from RRGGBB by more than --tolerance (default 0) in some channel;\n"
-	        "         connected regions of fewer than --min-area pixels (default 1) are\n"
-	        "         ignored (a cursor, a stray pixel). Exit 0 found, 1 none, 2 error.\n"
-	        "compare  compare rectangle A of A.png with rectangle B of B.png (default:\n"
-	        "         the whole image); a pixel differs when a channel differs by more\n"
-	        "         than --tolerance (default 8); the images are the same when at most\n"
-	        "         --max-diff-pixels (default 0) differ. --diff writes, on mismatch, the\n"
-	        "         differing pixels in red over a dimmed copy of rectangle A.\n"
-	        "         Exit 0 same, 1 differ, 2 error.\n"
-	        "Rectangles may also be given as 'X Y W H'. Alpha is ignored.\n");
+		"Usage: " PROG " locate SHOT.png RRGGBB [--min-area N] [--tolerance N]\n"
+		"       " PROG " compare A.png B.png [--rect-a X,Y,W,H] [--rect-b X,Y,W,H]\n"
+		"                   [--tolerance N] [--max-diff-pixels N] [--diff OUT.png]\n"
+		"       " PROG " --help\n"
+		"\n"
+		"locate   print 'x y w h', the bounding box of the pixels whose colour differs\n"
+		"         from RRGGBB by more than --tolerance (default 0) in some channel;\n"
+		"         connected regions of fewer than --min-area pixels (default 1) are\n"
+		"         ignored (a cursor, a stray pixel). Exit 0 found, 1 none, 2 error.\n"
+		"compare  compare rectangle A of A.png with rectangle B of B.png (default:\n"
+		"         the whole image); a pixel differs when a channel differs by more\n"
+		"         than --tolerance (default 8); the images are the same when at most\n"
+		"         --max-diff-pixels (default 0) differ. --diff writes, on mismatch, the\n"
+		"         differing pixels in red over a dimmed copy of rectangle A.\n"
+		"         Exit 0 same, 1 differ, 2 error.\n"
+		"Rectangles may also be given as 'X Y W H'. Alpha is ignored.\n");
 }
 
 static void image_finish(struct image *img)
@@ -227,7 +227,7 @@ static bool rect_inside(const struct rect *r, const struct image *img)
  * edges stay one region), clearing the marks; returns its size and grows *box by it.
  */
 static size_t take_region(uint8_t *mark, uint32_t *stack, uint32_t w, uint32_t h, uint32_t start,
-                          struct rect *box)
+			  struct rect *box)
 {
 	size_t top = 0, count = 0;
 	uint32_t x0 = w, y0 = h, x1 = 0, y1 = 0;
@@ -484,7 +484,7 @@ static int cmd_compare(int argc, char **argv)
 				/* Dim A so that the red marks stand out even on red content. */
 				for (int c = 0; c < 3; c++) {
 					pd[c] = bad ? (c == 0 ? 255 : 0)
-					            : (uint8_t)(pa[c] / 4 + 32);
+						    : (uint8_t)(pa[c] / 4 + 32);
 				}
 				pd[3] = 255;
 			}

@@ -46,8 +46,7 @@ bool session_request(struct session *s, uint32_t sender, uint16_t opcode, int fd
 	return ok;
 }
 
-bool session_event(struct session *s, uint32_t sender, uint16_t opcode, const uint8_t *msg,
-		   int len)
+bool session_event(struct session *s, uint32_t sender, uint16_t opcode, const uint8_t *msg, int len)
 {
 	(void)sender;
 	(void)opcode;
@@ -74,8 +73,8 @@ const char *session_error(struct session *s)
 		uint32_t size = wlcr_wire_word(buf + off + 4) >> 16;
 		if (size < 8 || (size_t)off + size > (size_t)n)
 			break;
-		if (wlcr_wire_word(buf + off) == 1 && (wlcr_wire_word(buf + off + 4) & 0xffff) == 0 &&
-		    size > 20) {
+		if (wlcr_wire_word(buf + off) == 1 &&
+		    (wlcr_wire_word(buf + off + 4) & 0xffff) == 0 && size > 20) {
 			uint32_t len = wlcr_wire_word(buf + off + 16);
 			if (len && 20 + len <= size && len < sizeof(text)) {
 				memcpy(text, buf + off + 20, len);

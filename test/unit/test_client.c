@@ -97,7 +97,8 @@ static void new_id_that_skips_slots(void)
 	CHECK(session_init(&s) == 0);
 	CHECK(session_toplevel(&s));
 	CHECK(!REQ(&s, 3, WLCR_REQ_wl_compositor_create_surface, "n", 20u));
-	CHECK(error_says(&s, "wl_compositor@3.create_surface: invalid new id 20 (next free is 11)"));
+	CHECK(error_says(&s,
+			 "wl_compositor@3.create_surface: invalid new id 20 (next free is 11)"));
 	session_finish(&s);
 }
 

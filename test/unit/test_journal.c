@@ -72,8 +72,8 @@ static void setters_keep_the_last_value_only(void)
 	struct wlcr_object *tl = wlcr_journal_get(&s.c->journal, 10);
 	CHECK(tl->setters[WLCR_REQ_xdg_toplevel_unset_maximized] == NULL);
 	struct wlcr_msgcopy *mc = tl->setters[WLCR_REQ_xdg_toplevel_set_maximized];
-	CHECK(mc && (wlcr_wire_word(mc->bytes + 4) & 0xffff) ==
-			    WLCR_REQ_xdg_toplevel_unset_maximized);
+	CHECK(mc &&
+	      (wlcr_wire_word(mc->bytes + 4) & 0xffff) == WLCR_REQ_xdg_toplevel_unset_maximized);
 	session_finish(&s);
 }
 
@@ -102,8 +102,7 @@ static void server_created_objects_go_at_once(void)
 	CHECK(REQ(&s, 1, WLCR_REQ_wl_display_get_registry, "n", 2u));
 	CHECK(EVT(&s, 2, WLCR_EVT_wl_registry_global, "usu", 9u, "wl_data_device_manager", 3u));
 	CHECK(EVT(&s, 2, WLCR_EVT_wl_registry_global, "usu", 10u, "wl_seat", 7u));
-	CHECK(REQ(&s, 2, WLCR_REQ_wl_registry_bind, "usun", 1u, "wl_data_device_manager", 3u,
-		  3u));
+	CHECK(REQ(&s, 2, WLCR_REQ_wl_registry_bind, "usun", 1u, "wl_data_device_manager", 3u, 3u));
 	CHECK(REQ(&s, 2, WLCR_REQ_wl_registry_bind, "usun", 2u, "wl_seat", 7u, 4u));
 	CHECK(REQ(&s, 3, WLCR_REQ_wl_data_device_manager_get_data_device, "no", 5u, 4u));
 	size_t bytes = 0;

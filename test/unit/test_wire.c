@@ -7,11 +7,11 @@
 #include "wire.h"
 
 static const struct wlcr_arg all_args[] = {
-	{ "i", 'i', 0, NULL },		     { "u", 'u', 0, NULL },
-	{ "f", 'f', 0, NULL },		     { "s", 's', 0, NULL },
-	{ "ns", 's', 1, NULL },		     { "o", 'o', 0, &wlcr_iface_wl_surface },
-	{ "no", 'o', 1, NULL },		     { "n", 'n', 0, &wlcr_iface_wl_callback },
-	{ "a", 'a', 0, NULL },		     { "h", 'h', 0, NULL },
+	{ "i", 'i', 0, NULL },	{ "u", 'u', 0, NULL },
+	{ "f", 'f', 0, NULL },	{ "s", 's', 0, NULL },
+	{ "ns", 's', 1, NULL }, { "o", 'o', 0, &wlcr_iface_wl_surface },
+	{ "no", 'o', 1, NULL }, { "n", 'n', 0, &wlcr_iface_wl_callback },
+	{ "a", 'a', 0, NULL },	{ "h", 'h', 0, NULL },
 };
 static const struct wlcr_message all_msg = { "all", 1, 10, 1, 0, 7, all_args };
 
@@ -48,7 +48,8 @@ static void untyped_new_id_carries_interface_and_version(void)
 	uint8_t buf[128];
 	char err[128];
 	struct wlcr_wire_msg m;
-	const struct wlcr_message *bind = &wlcr_iface_wl_registry.requests[WLCR_REQ_wl_registry_bind];
+	const struct wlcr_message *bind =
+		&wlcr_iface_wl_registry.requests[WLCR_REQ_wl_registry_bind];
 	int n = wlcr_wire_build(buf, sizeof(buf), 2, 0, "usun", 5u, "wl_seat", 7u, 12u);
 	CHECK(n > 0);
 	CHECK_EQ(wlcr_wire_parse(buf, (uint16_t)n, bind, &m, err, sizeof(err)), 0);
@@ -194,8 +195,7 @@ static void generated_tables_mark_destructors(void)
 {
 	CHECK(wlcr_iface_wl_surface.requests[WLCR_REQ_wl_surface_destroy].flags &
 	      WLCR_MSG_DESTRUCTOR);
-	CHECK(wlcr_iface_wl_callback.events[WLCR_EVT_wl_callback_done].flags &
-	      WLCR_MSG_DESTRUCTOR);
+	CHECK(wlcr_iface_wl_callback.events[WLCR_EVT_wl_callback_done].flags & WLCR_MSG_DESTRUCTOR);
 	CHECK(!(wlcr_iface_wl_surface.requests[WLCR_REQ_wl_surface_commit].flags &
 		WLCR_MSG_DESTRUCTOR));
 	CHECK_EQ(wlcr_iface_wl_shm.requests[WLCR_REQ_wl_shm_create_pool].nfds, 1);

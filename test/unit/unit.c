@@ -34,7 +34,8 @@ int unit_run(const struct unit_case *cases, size_t n, int argc, char **argv)
 		cases[i].fn();
 		int after = unit_count_fds();
 		if (!unit_failed && after != before) {
-			fprintf(stderr, "    fd leak: %d fds open before, %d after\n", before, after);
+			fprintf(stderr, "    fd leak: %d fds open before, %d after\n", before,
+				after);
 			unit_failed = true;
 		}
 		printf("%s %s\n", unit_failed ? "FAIL" : "ok  ", cases[i].name);

@@ -20,7 +20,7 @@ extern bool unit_failed;
 #define CHECK(cond)                                                                                \
 	do {                                                                                       \
 		if (!(cond)) {                                                                     \
-			fprintf(stderr, "    %s:%d: CHECK failed: %s\n", __FILE__, __LINE__,      \
+			fprintf(stderr, "    %s:%d: CHECK failed: %s\n", __FILE__, __LINE__,       \
 				#cond);                                                            \
 			unit_failed = true;                                                        \
 			return;                                                                    \

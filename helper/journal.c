@@ -241,53 +241,153 @@ static void surface_free(struct wlcr_journal *j, struct wlcr_surface *s)
 	if (!s)
 		return;
 	state_finish(j, &s->pending);
+	state_finish(j, &s->cached);
 	state_finish(j, &s->committed);
 	j_free(j, s->outputs, s->noutputs * sizeof(uint32_t));
+	j_free(j, s->children, s->nchildren * sizeof(uint32_t));
 	j_free(j, s, sizeof(*s));
+}
+
+/* Moves the changes in src into dst: a commit (pending -> committed or
+ * cached) or a parent's commit (cached -> committed). */
+static int state_apply(struct wlcr_journal *j, struct wlcr_surface_state *dst,
+		       struct wlcr_surface_state *src, bool to_committed)
+{
+	if (src->attached) {
+		dst->attached = true;
+		dst->buffer = src->buffer;
+		dst->dx = src->dx;
+		dst->dy = src->dy;
+		/* held until the compositor sends release */
+		struct wlcr_object *buf = to_committed ? wlcr_journal_get(j, src->buffer) : NULL;
+		if (buf)
+			buf->buffer_held = true;
+	}
+	dst->damaged |= src->damaged;
+	if (src->opaque_changed) {
+		pixman_region32_copy(&dst->opaque, &src->opaque);
+		dst->opaque_set = src->opaque_set;
+		dst->opaque_changed = !to_committed;
+	}
+	if (src->input_changed) {
+		pixman_region32_copy(&dst->input, &src->input);
+		dst->input_set = src->input_set;
+		dst->input_changed = !to_committed;
+	}
+	dst->scale = src->scale;
+	dst->transform = src->transform;
+	if (src->offset_set) {
+		dst->offset_x = src->offset_x;
+		dst->offset_y = src->offset_y;
+		dst->offset_set = true;
+	}
+	for (uint32_t i = 0; i < src->nframes; i++)
+		if (frames_add(j, dst, src->frames[i]) < 0)
+			return -ENOMEM;
+	/* what the protocol does not keep from one commit to the next */
+	src->nframes = 0;
+	src->attached = false;
+	src->damaged = false;
+	src->opaque_changed = src->input_changed = false;
+	src->offset_set = false;
+	return 0;
+}
+
+/* A subsurface is effectively synchronized when it or any ancestor is. */
+static bool effectively_sync(struct wlcr_journal *j, const struct wlcr_surface *s)
+{
+	for (unsigned depth = 0; s && s->subsurface && depth < 64; depth++) {
+		if (s->sync)
+			return true;
+		struct wlcr_object *p = wlcr_journal_get(j, s->parent);
+		s = p ? p->surface : NULL;
+	}
+	return false;
+}
+
+/* The parent's state was applied: so is its synchronized children's cached
+ * state, and theirs in turn. depth bounds a cycle a client could build. */
+static int apply_children(struct wlcr_journal *j, struct wlcr_surface *s, unsigned depth)
+{
+	if (depth > 64)
+		return 0;
+	for (uint32_t i = 0; i < s->nchildren; i++) {
+		struct wlcr_object *c = wlcr_journal_get(j, s->children[i]);
+		if (!c || !c->surface || !c->surface->has_cached)
+			continue;
+		int ret = state_apply(j, &c->surface->committed, &c->surface->cached, true);
+		c->surface->has_cached = false;
+		if (ret == 0)
+			ret = apply_children(j, c->surface, depth + 1);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
 }
 
 static int surface_commit(struct wlcr_journal *j, struct wlcr_object *obj)
 {
 	struct wlcr_surface *s = obj->surface;
-	struct wlcr_surface_state *p = &s->pending, *c = &s->committed;
-
-	if (p->attached) {
-		c->attached = true;
-		c->buffer = p->buffer;
-		c->dx = p->dx;
-		c->dy = p->dy;
-		/* held until the compositor sends release */
-		struct wlcr_object *buf = wlcr_journal_get(j, p->buffer);
-		if (buf)
-			buf->buffer_held = true;
-	}
-	c->damaged |= p->damaged;
-	if (p->opaque_set) {
-		pixman_region32_copy(&c->opaque, &p->opaque);
-		c->opaque_set = true;
-	}
-	if (p->input_set) {
-		pixman_region32_copy(&c->input, &p->input);
-		c->input_set = true;
-	}
-	c->scale = p->scale;
-	c->transform = p->transform;
-	if (p->offset_set) {
-		c->offset_x = p->offset_x;
-		c->offset_y = p->offset_y;
-		c->offset_set = true;
-	}
-	for (uint32_t i = 0; i < p->nframes; i++)
-		if (frames_add(j, c, p->frames[i]) < 0)
-			return -ENOMEM;
-	p->nframes = 0;
-	/* pending resets what the protocol says is not sticky */
-	p->attached = false;
-	p->damaged = false;
-	p->opaque_set = p->input_set = false;
-	p->offset_set = false;
 	s->commits++;
+	if (effectively_sync(j, s)) {
+		s->has_cached = true;
+		return state_apply(j, &s->cached, &s->pending, false);
+	}
+	int ret = 0;
+	if (s->has_cached) {
+		ret = state_apply(j, &s->committed, &s->cached, true);
+		s->has_cached = false;
+	}
+	if (ret == 0)
+		ret = state_apply(j, &s->committed, &s->pending, true);
+	if (ret == 0)
+		ret = apply_children(j, s, 0);
+	return ret;
+}
+
+static int children_add(struct wlcr_journal *j, struct wlcr_surface *s, uint32_t child)
+{
+	uint32_t *c = j_calloc(j, s->nchildren + 1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	if (s->nchildren)
+		memcpy(c, s->children, s->nchildren * sizeof(*c));
+	c[s->nchildren] = child;
+	j_free(j, s->children, s->nchildren * sizeof(*c));
+	s->children = c;
+	s->nchildren++;
 	return 0;
+}
+
+static int children_remove(struct wlcr_journal *j, struct wlcr_surface *s, uint32_t child)
+{
+	for (uint32_t i = 0; i < s->nchildren; i++) {
+		if (s->children[i] != child)
+			continue;
+		uint32_t n = s->nchildren - 1;
+		uint32_t *c = n ? j_calloc(j, n, sizeof(*c)) : NULL;
+		if (n && !c)
+			return -ENOMEM;
+		for (uint32_t k = 0, o = 0; k < s->nchildren; k++)
+			if (k != i)
+				c[o++] = s->children[k];
+		j_free(j, s->children, s->nchildren * sizeof(*c));
+		s->children = c;
+		s->nchildren = n;
+		return 0;
+	}
+	return 0;
+}
+
+/* The wl_subsurface role ends (its object destroyed, or its surface). */
+static void subsurface_end(struct wlcr_journal *j, struct wlcr_surface *s, uint32_t surface_id)
+{
+	struct wlcr_object *p = wlcr_journal_get(j, s->parent);
+	if (p && p->surface)
+		children_remove(j, p->surface, surface_id); /* on ENOMEM a stale id stays */
+	s->subsurface = 0;
+	s->parent = 0;
+	s->has_cached = false;
 }
 
 static int region_copy_from(struct wlcr_journal *j, pixman_region32_t *dst, bool *set,
@@ -296,7 +396,7 @@ static int region_copy_from(struct wlcr_journal *j, pixman_region32_t *dst, bool
 	*set = true;
 	if (region_id == 0) {
 		/* null: opaque becomes empty, input becomes infinite; both
-		 * are the protocol's initial state, so record "unset" */
+		 * are the protocol's initial state */
 		pixman_region32_clear(dst);
 		*set = false;
 		return 0;
@@ -335,6 +435,7 @@ static int surface_request(struct wlcr_journal *j, struct wlcr_object *obj,
 	case WLCR_REQ_wl_surface_set_opaque_region:
 	case WLCR_REQ_wl_surface_set_input_region: {
 		bool opaque = m->opcode == WLCR_REQ_wl_surface_set_opaque_region;
+		*(opaque ? &p->opaque_changed : &p->input_changed) = true;
 		if (region_copy_from(j, opaque ? &p->opaque : &p->input,
 				     opaque ? &p->opaque_set : &p->input_set, a[0].u) < 0) {
 			snprintf(err, errlen, "not a wl_region: %u", a[0].u);
@@ -434,7 +535,23 @@ static void object_destroyed(struct wlcr_journal *j, struct wlcr_object *obj)
 		struct wlcr_object *s = wlcr_journal_get(j, obj->frame_surface);
 		if (s && s->surface) {
 			frames_remove(&s->surface->pending, obj->id);
+			frames_remove(&s->surface->cached, obj->id);
 			frames_remove(&s->surface->committed, obj->id);
+		}
+	}
+	if (obj->iface == &wlcr_iface_wl_subsurface) {
+		struct wlcr_object *s = wlcr_journal_get(j, obj->role_surface);
+		if (s && s->surface && s->surface->subsurface == obj->id)
+			subsurface_end(j, s->surface, s->id);
+	}
+	if (obj->surface) {
+		if (obj->surface->subsurface)
+			subsurface_end(j, obj->surface, obj->id);
+		/* its subsurfaces lose their parent */
+		for (uint32_t i = 0; i < obj->surface->nchildren; i++) {
+			struct wlcr_object *c = wlcr_journal_get(j, obj->surface->children[i]);
+			if (c && c->surface)
+				c->surface->parent = 0;
 		}
 	}
 	if (obj->server_created) {
@@ -471,6 +588,7 @@ static struct wlcr_object *object_new(struct wlcr_journal *j, uint32_t id,
 		if (!obj->surface)
 			goto fail;
 		state_init(&obj->surface->pending);
+		state_init(&obj->surface->cached);
 		state_init(&obj->surface->committed);
 	} else if (iface == &wlcr_iface_wl_region) {
 		obj->region = j_calloc(j, 1, sizeof(*obj->region));
@@ -535,6 +653,23 @@ static int create_from(struct wlcr_journal *j, struct wlcr_object *creator,
 		return -ENOMEM;
 	}
 	obj->creator = creator->id;
+	if (iface == &wlcr_iface_wl_subsurface) {
+		/* get_subsurface(id, surface, parent): checked objects */
+		struct wlcr_object *surf = wlcr_journal_get(j, m->args[1].u);
+		struct wlcr_object *parent = wlcr_journal_get(j, m->args[2].u);
+		obj->role_surface = m->args[1].u;
+		if (surf && surf->surface && parent && parent->surface && surf != parent) {
+			surf->surface->subsurface = obj->id;
+			surf->surface->parent = parent->id;
+			surf->surface->sync = true;
+			if (children_add(j, parent->surface, surf->id) < 0) {
+				snprintf(err, errlen, "cannot record subsurface %u", obj->id);
+				return -ENOMEM;
+			}
+		}
+	} else if (iface == &wlcr_iface_xdg_surface) {
+		obj->role_surface = m->args[1].u;
+	}
 	/* the constructor is the state; its fds (a shm pool) are kept */
 	int ret = msgcopy_set(j, &obj->ctor, m, bytes, fds, true);
 	if (ret < 0)
@@ -617,6 +752,24 @@ int wlcr_journal_request(struct wlcr_journal *j, struct wlcr_object *obj,
 	/* a constructor's state is the new object, not a setter */
 	if (m->msg->new_id_arg >= 0)
 		return 0;
+	if (obj->iface == &wlcr_iface_wl_subsurface) {
+		struct wlcr_object *surf = wlcr_journal_get(j, obj->role_surface);
+		struct wlcr_surface *ss = surf ? surf->surface : NULL;
+		if (ss && ss->subsurface == obj->id && m->opcode == WLCR_REQ_wl_subsurface_set_sync)
+			ss->sync = true;
+		if (ss && ss->subsurface == obj->id &&
+		    m->opcode == WLCR_REQ_wl_subsurface_set_desync) {
+			ss->sync = false;
+			/* desync applies what was cached, unless an ancestor
+			 * still synchronizes it */
+			if (ss->has_cached && !effectively_sync(j, ss)) {
+				ss->has_cached = false;
+				int ret = state_apply(j, &ss->committed, &ss->cached, true);
+				if (ret < 0)
+					return ret;
+			}
+		}
+	}
 	if (obj->iface == &wlcr_iface_xdg_surface &&
 	    m->opcode == WLCR_REQ_xdg_surface_ack_configure)
 		obj->last_acked_serial = m->args[0].u;

@@ -27,7 +27,9 @@ struct wlcr_surface_state {
 	uint32_t buffer;
 	int32_t dx, dy;
 	bool damaged;
-	bool opaque_set, input_set; /* false: protocol default */
+	/* pending: the request was seen in this cycle */
+	bool opaque_changed, input_changed;
+	bool opaque_set, input_set; /* false: null, the protocol default */
 	pixman_region32_t opaque, input;
 	int32_t scale, transform;
 	bool offset_set;
@@ -38,7 +40,16 @@ struct wlcr_surface_state {
 };
 
 struct wlcr_surface {
-	struct wlcr_surface_state pending, committed;
+	/* A synchronized subsurface's commits go to cached, which its
+	 * parent's commit applies: a third state (DESIGN.md section 3). */
+	struct wlcr_surface_state pending, cached, committed;
+	bool has_cached;
+	uint32_t subsurface; /* wl_subsurface id when it has that role, or 0 */
+	uint32_t parent;     /* parent wl_surface of the subsurface */
+	bool sync;	     /* subsurface mode; new subsurfaces are synchronized */
+	/* wl_surface ids of its subsurfaces */
+	uint32_t *children;
+	uint32_t nchildren;
 	/* wl_output ids the surface is on (wl_surface.enter/leave) */
 	uint32_t *outputs;
 	uint32_t noutputs;
@@ -63,6 +74,7 @@ struct wlcr_object {
 	pixman_region32_t *region;	/* wl_region */
 	bool buffer_held;		/* wl_buffer committed and not released */
 	uint32_t frame_surface;		/* wl_callback from wl_surface.frame */
+	uint32_t role_surface;		/* wl_subsurface, xdg_surface: their wl_surface */
 	uint32_t last_configure_serial; /* xdg_surface */
 	uint32_t last_acked_serial;	/* xdg_surface */
 	uint32_t focus;			/* wl_keyboard/wl_pointer: surface, or 0 */

@@ -177,7 +177,107 @@ static void configure_serials_and_focus_are_recorded(void)
 	session_finish(&s);
 }
 
+/* surface 6 (toplevel) gets subsurface 12 on surface 11: the usual start
+ * plus wl_subcompositor bound at 13 */
+static bool with_subsurface(struct session *s)
+{
+	return session_toplevel(s) &&
+	       EVT(s, 2, WLCR_EVT_wl_registry_global, "usu", 43u, "wl_subcompositor", 1u) &&
+	       REQ(s, 3, WLCR_REQ_wl_compositor_create_surface, "n", 11u) &&
+	       REQ(s, 2, WLCR_REQ_wl_registry_bind, "usun", 4u, "wl_subcompositor", 1u, 12u) &&
+	       REQ(s, 12, WLCR_REQ_wl_subcompositor_get_subsurface, "noo", 13u, 11u, 6u);
+}
+
+static void synchronized_subsurface_state_waits_for_the_parent(void)
+{
+	struct session s;
+	CHECK(session_init(&s) == 0);
+	CHECK(with_subsurface(&s));
+	struct wlcr_surface *child = wlcr_journal_get(&s.c->journal, 11)->surface;
+	struct wlcr_surface *parent = wlcr_journal_get(&s.c->journal, 6)->surface;
+	CHECK_EQ(child->subsurface, 13);
+	CHECK_EQ(child->parent, 6);
+	CHECK_EQ(parent->nchildren, 1);
+	CHECK(REQ(&s, 11, WLCR_REQ_wl_surface_attach, "oii", 8u, 0u, 0u));
+	CHECK(REQ(&s, 11, WLCR_REQ_wl_surface_commit, ""));
+	/* cached, not committed, until the parent commits */
+	CHECK(child->has_cached);
+	CHECK_EQ(child->committed.buffer, 0);
+	CHECK_EQ(child->cached.buffer, 8);
+	CHECK(REQ(&s, 6, WLCR_REQ_wl_surface_commit, ""));
+	CHECK(!child->has_cached);
+	CHECK_EQ(child->committed.buffer, 8);
+	session_finish(&s);
+}
+
+static void set_desync_applies_the_cached_state(void)
+{
+	struct session s;
+	CHECK(session_init(&s) == 0);
+	CHECK(with_subsurface(&s));
+	struct wlcr_surface *child = wlcr_journal_get(&s.c->journal, 11)->surface;
+	CHECK(REQ(&s, 11, WLCR_REQ_wl_surface_set_buffer_scale, "i", 2u));
+	CHECK(REQ(&s, 11, WLCR_REQ_wl_surface_commit, ""));
+	CHECK_EQ(child->committed.scale, 1);
+	CHECK(REQ(&s, 13, WLCR_REQ_wl_subsurface_set_desync, ""));
+	CHECK_EQ(child->committed.scale, 2);
+	/* desynchronized: a commit goes straight to committed */
+	CHECK(REQ(&s, 11, WLCR_REQ_wl_surface_set_buffer_scale, "i", 3u));
+	CHECK(REQ(&s, 11, WLCR_REQ_wl_surface_commit, ""));
+	CHECK_EQ(child->committed.scale, 3);
+	session_finish(&s);
+}
+
+static void subsurfaces_come_and_go_without_growing_the_journal(void)
+{
+	struct session s;
+	CHECK(session_init(&s) == 0);
+	CHECK(with_subsurface(&s));
+	CHECK(REQ(&s, 13, WLCR_REQ_wl_subsurface_destroy, ""));
+	CHECK(EVT(&s, 1, WLCR_EVT_wl_display_delete_id, "u", 13u));
+	size_t bytes = s.c->journal.bytes;
+	struct wlcr_surface *parent = wlcr_journal_get(&s.c->journal, 6)->surface;
+	CHECK_EQ(parent->nchildren, 0);
+	for (int i = 0; i < 1000; i++) {
+		CHECK(REQ(&s, 12, WLCR_REQ_wl_subcompositor_get_subsurface, "noo", 13u, 11u, 6u));
+		CHECK(REQ(&s, 13, WLCR_REQ_wl_subsurface_set_position, "ii", 5u, 5u));
+		CHECK(REQ(&s, 11, WLCR_REQ_wl_surface_commit, ""));
+		CHECK(REQ(&s, 6, WLCR_REQ_wl_surface_commit, ""));
+		CHECK(REQ(&s, 13, WLCR_REQ_wl_subsurface_destroy, ""));
+		CHECK(EVT(&s, 1, WLCR_EVT_wl_display_delete_id, "u", 13u));
+	}
+	CHECK_EQ(parent->nchildren, 0);
+	CHECK_EQ(s.c->journal.bytes, bytes);
+	session_finish(&s);
+}
+
+static void a_null_region_resets_the_committed_one(void)
+{
+	struct session s;
+	CHECK(session_init(&s) == 0);
+	CHECK(session_toplevel(&s));
+	CHECK(REQ(&s, 3, WLCR_REQ_wl_compositor_create_region, "n", 11u));
+	CHECK(REQ(&s, 11, WLCR_REQ_wl_region_add, "iiii", 0u, 0u, 10u, 10u));
+	CHECK(REQ(&s, 6, WLCR_REQ_wl_surface_set_input_region, "o", 11u));
+	CHECK(REQ(&s, 6, WLCR_REQ_wl_surface_commit, ""));
+	struct wlcr_surface *surf = wlcr_journal_get(&s.c->journal, 6)->surface;
+	CHECK(surf->committed.input_set);
+	/* a commit without set_input_region keeps it */
+	CHECK(REQ(&s, 6, WLCR_REQ_wl_surface_commit, ""));
+	CHECK(surf->committed.input_set);
+	CHECK(REQ(&s, 6, WLCR_REQ_wl_surface_set_input_region, "o", 0u));
+	CHECK(REQ(&s, 6, WLCR_REQ_wl_surface_commit, ""));
+	CHECK(!surf->committed.input_set);
+	session_finish(&s);
+}
+
 static const struct unit_case cases[] = {
+	{ "synchronized_subsurface_state_waits_for_the_parent",
+	  synchronized_subsurface_state_waits_for_the_parent },
+	{ "set_desync_applies_the_cached_state", set_desync_applies_the_cached_state },
+	{ "subsurfaces_come_and_go_without_growing_the_journal",
+	  subsurfaces_come_and_go_without_growing_the_journal },
+	{ "a_null_region_resets_the_committed_one", a_null_region_resets_the_committed_one },
 	{ "hundred_thousand_frames_leave_the_journal_as_it_was",
 	  hundred_thousand_frames_leave_the_journal_as_it_was },
 	{ "half_a_million_damage_requests_leave_the_journal_as_it_was",

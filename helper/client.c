@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -63,6 +64,8 @@ static void update_interest(struct wlcr_client *c)
 	uint32_t up = wlcr_conn_out_len(&c->up) ? EPOLLOUT : 0;
 	if (!wlcr_conn_out_full(&c->up))
 		down |= EPOLLIN;
+	if (c->quiesced)
+		down = 0; /* frozen by criu: nothing to read, nothing to send */
 	if (!wlcr_conn_out_full(&c->down))
 		up |= EPOLLIN;
 	wlcr_loop_update(loop, &c->down_src, down);
@@ -281,6 +284,20 @@ static bool handle_event(struct wlcr_client *c, uint8_t *bytes, uint16_t size, u
 			 c->index, iface_name(bad), m.args[0].u, m.args[1].u,
 			 m.args[2].str ? m.args[2].str : "");
 	}
+	if (c->quiesced && it == &wlcr_iface_xdg_wm_base && opcode == WLCR_EVT_xdg_wm_base_ping) {
+		/* the app is frozen: answer for it, so that the compositor
+		 * does not mark it unresponsive; it never sees this ping */
+		uint8_t pong[16];
+		int n = wlcr_wire_build(pong, sizeof(pong), sender, WLCR_REQ_xdg_wm_base_pong, "u",
+					m.args[0].u);
+		close_fds(fds, m.nfds);
+		c->pings_answered++;
+		if (n < 0 || wlcr_conn_write(&c->up, pong, (size_t)n, NULL, 0) < 0) {
+			wlcr_client_close(c, "out of memory");
+			return false;
+		}
+		return true;
+	}
 	if (it == &wlcr_iface_wl_registry && !rewrite_registry_event(c, &m, bytes)) {
 		close_fds(fds, m.nfds);
 		return true;
@@ -332,6 +349,8 @@ bool wlcr_client_process(struct wlcr_client *c, bool requests)
 
 static bool flush(struct wlcr_client *c, struct wlcr_conn *conn, const char *side)
 {
+	if (c->quiesced && conn == &c->down)
+		return true;
 	int ret = wlcr_conn_flush(conn);
 	if (ret < 0 && ret != -EAGAIN) {
 		char why[64];
@@ -525,6 +544,72 @@ void wlcr_client_free(struct wlcr_client *c)
 		close(c->record_fd);
 	wlcr_journal_finish(&c->journal);
 	free(c);
+}
+
+int wlcr_client_quiesce(struct wlcr_client *c, char *err, size_t errlen)
+{
+	if (c->dead) {
+		snprintf(err, errlen, "client %u is gone", c->index);
+		return -ENOTCONN;
+	}
+	if (c->quiesced) {
+		snprintf(err, errlen, "client %u is already being dumped", c->index);
+		return -EBUSY;
+	}
+	if (c->journal.not_checkpointable) {
+		snprintf(err, errlen, "client %u cannot be checkpointed: %s", c->index,
+			 c->journal.not_checkpointable);
+		return -EOPNOTSUPP;
+	}
+	/* everything the app wrote before criu froze it */
+	for (;;) {
+		int ret = wlcr_conn_read(&c->down);
+		if (ret == -EAGAIN || (ret == 0 && c->down.eof))
+			break;
+		if (ret < 0) {
+			snprintf(err, errlen, "client %u: read: %s", c->index, strerror(-ret));
+			return ret;
+		}
+		if (!wlcr_client_process(c, true)) {
+			snprintf(err, errlen, "client %u was closed for a protocol error", c->index);
+			return -EPROTO;
+		}
+	}
+	if (c->down.eof) {
+		snprintf(err, errlen, "client %u closed its connection", c->index);
+		return -ENOTCONN;
+	}
+	/* and into the compositor, so the journal and the compositor agree */
+	for (int tries = 0; tries < 200; tries++) {
+		int ret = wlcr_conn_flush(&c->up);
+		if (ret == 0)
+			break;
+		if (ret != -EAGAIN) {
+			snprintf(err, errlen, "client %u: write to the compositor: %s", c->index,
+				 strerror(-ret));
+			return ret;
+		}
+		struct pollfd p = { c->up.fd, POLLOUT, 0 };
+		poll(&p, 1, 10);
+	}
+	if (wlcr_conn_out_len(&c->up)) {
+		snprintf(err, errlen, "client %u: the compositor does not read", c->index);
+		return -ETIMEDOUT;
+	}
+	c->quiesced = true;
+	update_interest(c);
+	wlcr_info("client %u: quiesced for a dump", c->index);
+	return 0;
+}
+
+void wlcr_client_resume(struct wlcr_client *c)
+{
+	if (c->dead || !c->quiesced)
+		return;
+	c->quiesced = false;
+	wlcr_info("client %u: resumed (%u pings answered meanwhile)", c->index, c->pings_answered);
+	if (flush(c, &c->down, "client"))
+		update_interest(c);
 }
 
 struct describe_ctx {

@@ -28,6 +28,10 @@ struct wlcr_client {
 	uint64_t sock_ino; /* inode of the proxy-side socket */
 	int record_fd;	   /* --record: this client's recording, or -1 */
 	bool dead;	   /* freed after the current loop batch */
+	/* A dump is under way: the app is frozen, nothing is sent to it, and
+	 * the proxy answers the compositor's pings in its place. */
+	bool quiesced;
+	uint32_t pings_answered;
 };
 
 /* Takes ownership of fd (accepted from the listening socket). Returns the
@@ -44,6 +48,13 @@ bool wlcr_client_process(struct wlcr_client *c, bool requests);
 /* Closes both connections now; the memory is freed by wlcr_client_free. */
 void wlcr_client_close(struct wlcr_client *c, const char *why);
 void wlcr_client_free(struct wlcr_client *c);
+
+/* For a dump: handles everything the app already sent, flushes it to the
+ * compositor and stops sending to the app (events keep being journaled and
+ * queued). Returns 0, or -errno with err filled in and nothing changed. */
+int wlcr_client_quiesce(struct wlcr_client *c, char *err, size_t errlen);
+/* After the dump, whatever its result: the queued events go out. */
+void wlcr_client_resume(struct wlcr_client *c);
 
 /* Title and app_id from the journal (the last xdg_toplevel's), or "". */
 void wlcr_client_describe(const struct wlcr_client *c, const char **ret_title,

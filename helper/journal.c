@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "conn.h"
 #include "protocols.h"
 
 /* What the journal does with a request that is neither constructor nor
@@ -571,6 +572,48 @@ static void object_destroyed(struct wlcr_journal *j, struct wlcr_object *obj)
 	z->version = version;
 	z->zombie = true;
 	wlcr_objmap_insert(&j->map, id, z);
+}
+
+static struct wlcr_object *object_new(struct wlcr_journal *j, uint32_t id,
+				      const struct wlcr_interface *iface, uint32_t version);
+
+struct wlcr_object *wlcr_journal_object_new(struct wlcr_journal *j, uint32_t id,
+					   const struct wlcr_interface *iface, uint32_t version)
+{
+	return object_new(j, id, iface, version);
+}
+
+void *wlcr_journal_alloc(struct wlcr_journal *j, size_t n, size_t size)
+{
+	return j_calloc(j, n, size);
+}
+
+int wlcr_journal_copy_bytes(struct wlcr_journal *j, struct wlcr_msgcopy **slot, const uint8_t *bytes,
+			    size_t len)
+{
+	if (len < WLCR_WIRE_HEADER || len > WLCR_MAX_MESSAGE)
+		return -EINVAL;
+	struct wlcr_msgcopy *c = j_calloc(j, 1, sizeof(*c) + len);
+	if (!c)
+		return -ENOMEM;
+	c->size = (uint16_t)len;
+	memcpy(c->bytes, bytes, len);
+	msgcopy_free(j, *slot);
+	*slot = c;
+	return 0;
+}
+
+int wlcr_journal_slots(struct wlcr_journal *j, struct wlcr_object *obj)
+{
+	if (!obj->iface)
+		return 0;
+	if (!obj->setters && obj->iface->nrequests &&
+	    !(obj->setters = j_calloc(j, obj->iface->nrequests, sizeof(void *))))
+		return -ENOMEM;
+	if (!obj->events && obj->iface->nevents &&
+	    !(obj->events = j_calloc(j, obj->iface->nevents, sizeof(void *))))
+		return -ENOMEM;
+	return 0;
 }
 
 static struct wlcr_object *object_new(struct wlcr_journal *j, uint32_t id,

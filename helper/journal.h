@@ -105,6 +105,17 @@ int wlcr_journal_event(struct wlcr_journal *j, struct wlcr_object *obj,
 		       const struct wlcr_wire_msg *m, const uint8_t *bytes, const int *fds,
 		       char *err, size_t errlen);
 
+/* For rebuilding a journal from an image (helper/snapshot.c): */
+struct wlcr_object *wlcr_journal_object_new(struct wlcr_journal *j, uint32_t id,
+					   const struct wlcr_interface *iface, uint32_t version);
+/* zeroed, counted in j->bytes; free only through the journal */
+void *wlcr_journal_alloc(struct wlcr_journal *j, size_t n, size_t size);
+/* *slot = a copy of one wire message (replacing what was there) */
+int wlcr_journal_copy_bytes(struct wlcr_journal *j, struct wlcr_msgcopy **slot, const uint8_t *bytes,
+			    size_t len);
+/* allocates obj's per-opcode setter and event slots */
+int wlcr_journal_slots(struct wlcr_journal *j, struct wlcr_object *obj);
+
 /* Checks a new_id before the request is recorded: free slot or exactly
  * the next one. Returns 0 or -EINVAL with err filled in. */
 int wlcr_journal_check_new_id(const struct wlcr_journal *j, uint32_t id, char *err, size_t errlen);

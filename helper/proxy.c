@@ -15,12 +15,9 @@
 #include <unistd.h>
 
 #include "client.h"
+#include "control.h"
 #include "ctl.h"
 #include "log.h"
-
-#ifndef WLCR_VERSION
-#define WLCR_VERSION "0.1"
-#endif
 
 static int resolve(char *buf, size_t cap, const char *name, const char *what)
 {
@@ -76,107 +73,6 @@ static void on_accept(struct wlcr_source *src, uint32_t events)
 		proxy->clients = c;
 		proxy->nclients++;
 	}
-}
-
-/* ---- control socket --------------------------------------------------- */
-
-static void fill_client(CtlClient *out, const struct wlcr_client *c)
-{
-	const char *title, *app_id;
-	wlcr_client_describe(c, &title, &app_id);
-	out->index = c->index;
-	out->pid = c->pid;
-	out->has_pid_in_ns = true;
-	out->pid_in_ns = c->pid_in_ns;
-	out->uid = c->uid;
-	out->sock_ino = c->sock_ino;
-	out->title = (char *)title;
-	out->app_id = (char *)app_id;
-	out->live_objects = c->journal.nlive;
-	out->journal_bytes = c->journal.bytes;
-	out->checkpointable = c->journal.not_checkpointable == NULL;
-	out->not_checkpointable_reason = (char *)c->journal.not_checkpointable;
-	out->has_requests = out->has_events = true;
-	out->requests = c->journal.requests;
-	out->events = c->journal.events;
-}
-
-static void ctl_reply(struct wlcr_proxy *proxy, int fd, const CtlRequest *req, bool bad_version)
-{
-	CtlReply reply = CTL_REPLY__INIT;
-	CtlClient *items = NULL, **ptrs = NULL;
-
-	reply.version = WLCR_CTL_VERSION;
-	reply.proxy_version = WLCR_VERSION;
-	reply.has_proxy_pid = true;
-	reply.proxy_pid = getpid();
-	reply.upstream = proxy->upstream_path;
-	if (bad_version) {
-		reply.error = "control protocol version mismatch";
-	} else if (!req) {
-		reply.error = "malformed request";
-	} else if (req->op == CTL_OP__CTL_LIST) {
-		size_t n = 0;
-		items = calloc(proxy->nclients + 1, sizeof(*items));
-		ptrs = calloc(proxy->nclients + 1, sizeof(*ptrs));
-		if (!items || !ptrs) {
-			reply.error = "out of memory";
-		} else {
-			for (struct wlcr_client *c = proxy->clients; c; c = c->next) {
-				if (c->dead)
-					continue;
-				ctl_client__init(&items[n]);
-				fill_client(&items[n], c);
-				ptrs[n] = &items[n];
-				n++;
-			}
-			reply.n_clients = n;
-			reply.clients = ptrs;
-		}
-	} else if (req->op != CTL_OP__CTL_HELLO) {
-		reply.error = "unknown request";
-	}
-	int ret = wlcr_ctl_send(fd, WLCR_CTL_VERSION, &reply.base);
-	if (ret < 0)
-		wlcr_warn("control: cannot reply: %s", strerror(-ret));
-	free(items);
-	free(ptrs);
-}
-
-/* Control connections are short: one request, one reply, served inline.
- * Only root and the proxy's own user may use them: they can read every
- * client's state and (later) freeze it. */
-static void on_ctl(struct wlcr_source *src, uint32_t events)
-{
-	struct wlcr_proxy *proxy = src->data;
-	(void)events;
-	int fd = accept4(proxy->ctl_fd, NULL, NULL, SOCK_CLOEXEC);
-	if (fd < 0)
-		return;
-	struct ucred cred;
-	socklen_t len = sizeof(cred);
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
-	    (cred.uid != 0 && cred.uid != getuid())) {
-		wlcr_warn("control: refused a connection from uid %u", (unsigned)cred.uid);
-		close(fd);
-		return;
-	}
-	/* bounded: a peer that connects and says nothing does not stall us */
-	struct timeval tv = { .tv_sec = 2 };
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	uint8_t *buf = malloc(WLCR_CTL_MAX);
-	uint32_t version = 0;
-	int n = buf ? wlcr_ctl_recv(fd, buf, WLCR_CTL_MAX, &version) : -ENOMEM;
-	if (n > 0 || n == -ENODATA) {
-		CtlRequest *req = n > 0 ? ctl_request__unpack(NULL, (size_t)n, buf + 8) : NULL;
-		ctl_reply(proxy, fd, req, version != WLCR_CTL_VERSION);
-		if (req)
-			ctl_request__free_unpacked(req, NULL);
-	} else if (n < 0) {
-		wlcr_warn("control: bad request: %s", strerror(-n));
-	}
-	free(buf);
-	close(fd);
 }
 
 /* ---- lifecycle ------------------------------------------------------------ */
@@ -261,8 +157,8 @@ int wlcr_proxy_init(struct wlcr_proxy *proxy, const struct wlcr_proxy_options *o
 	chmod(proxy->ctl_path, 0600);
 	if ((ret = wlcr_loop_add(&proxy->loop, &proxy->listen_src, proxy->listen_fd, EPOLLIN,
 				 on_accept, proxy)) < 0 ||
-	    (ret = wlcr_loop_add(&proxy->loop, &proxy->ctl_src, proxy->ctl_fd, EPOLLIN, on_ctl,
-				 proxy)) < 0) {
+	    (ret = wlcr_loop_add(&proxy->loop, &proxy->ctl_src, proxy->ctl_fd, EPOLLIN,
+				 wlcr_control_accept, proxy)) < 0) {
 		wlcr_err("epoll: %s", strerror(-ret));
 		return ret;
 	}
@@ -271,6 +167,7 @@ int wlcr_proxy_init(struct wlcr_proxy *proxy, const struct wlcr_proxy_options *o
 
 static void reap_dead(struct wlcr_proxy *proxy)
 {
+	wlcr_control_reap(proxy);
 	struct wlcr_client **pp = &proxy->clients;
 	while (*pp) {
 		struct wlcr_client *c = *pp;
@@ -335,6 +232,7 @@ int wlcr_proxy_run(struct wlcr_proxy *proxy)
 
 void wlcr_proxy_finish(struct wlcr_proxy *proxy)
 {
+	wlcr_control_finish(proxy);
 	for (struct wlcr_client *c = proxy->clients; c; c = c->next)
 		wlcr_client_close(c, "proxy shutting down");
 	reap_dead(proxy);

@@ -11,6 +11,7 @@
 #include "registry.h"
 
 struct wlcr_client;
+struct wlcr_control;
 
 struct wlcr_proxy_options {
 	const char *socket_name; /* under $XDG_RUNTIME_DIR, or an absolute path */
@@ -37,6 +38,7 @@ struct wlcr_proxy {
 	int listen_fd, lock_fd, ctl_fd;
 	struct wlcr_source listen_src, ctl_src;
 	struct wlcr_client *clients; /* singly linked, newest first */
+	struct wlcr_control *controls; /* open control connections */
 	uint32_t next_index;
 	size_t nclients;
 };

@@ -1,0 +1,318 @@
+#include "control.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "ctl.h"
+#include "log.h"
+#include "proxy.h"
+#include "snapshot.h"
+
+#ifndef WLCR_VERSION
+#define WLCR_VERSION "0.1"
+#endif
+
+/* at most this many clients quiesced through one connection (one criu
+ * dump of a process tree with that many Wayland connections) */
+#define MAX_QUIESCED 64
+
+struct wlcr_control {
+	struct wlcr_proxy *proxy;
+	struct wlcr_control *next;
+	struct wlcr_source src;
+	int fd;
+	uid_t uid;
+	bool dead;
+	/* clients quiesced through this connection, by index */
+	uint32_t quiesced[MAX_QUIESCED];
+	unsigned nquiesced;
+};
+
+static struct wlcr_client *client_by_ino(struct wlcr_proxy *proxy, uint64_t ino)
+{
+	for (struct wlcr_client *c = proxy->clients; c; c = c->next)
+		if (!c->dead && c->sock_ino == ino)
+			return c;
+	return NULL;
+}
+
+static struct wlcr_client *client_by_index(struct wlcr_proxy *proxy, uint32_t index)
+{
+	for (struct wlcr_client *c = proxy->clients; c; c = c->next)
+		if (!c->dead && c->index == index)
+			return c;
+	return NULL;
+}
+
+static void fill_client(CtlClient *out, const struct wlcr_client *c)
+{
+	const char *title, *app_id;
+	wlcr_client_describe(c, &title, &app_id);
+	out->index = c->index;
+	out->pid = c->pid;
+	out->has_pid_in_ns = true;
+	out->pid_in_ns = c->pid_in_ns;
+	out->uid = c->uid;
+	out->sock_ino = c->sock_ino;
+	out->title = (char *)title;
+	out->app_id = (char *)app_id;
+	out->live_objects = c->journal.nlive;
+	out->journal_bytes = c->journal.bytes;
+	out->checkpointable = c->journal.not_checkpointable == NULL;
+	out->not_checkpointable_reason = (char *)c->journal.not_checkpointable;
+	out->has_requests = out->has_events = true;
+	out->requests = c->journal.requests;
+	out->events = c->journal.events;
+}
+
+static int list(struct wlcr_proxy *proxy, CtlReply *reply)
+{
+	size_t n = 0;
+	CtlClient *items = calloc(proxy->nclients + 1, sizeof(*items));
+	CtlClient **ptrs = calloc(proxy->nclients + 1, sizeof(*ptrs));
+	if (!items || !ptrs) {
+		free(items);
+		free(ptrs);
+		return -ENOMEM;
+	}
+	for (struct wlcr_client *c = proxy->clients; c; c = c->next) {
+		if (c->dead)
+			continue;
+		ctl_client__init(&items[n]);
+		fill_client(&items[n], c);
+		ptrs[n] = &items[n];
+		n++;
+	}
+	if (n == 0)
+		free(items); /* otherwise ptrs[0] is items, freed by handle() */
+	reply->n_clients = n;
+	reply->clients = ptrs;
+	return 0;
+}
+
+static Image *snapshot(struct wlcr_client *c, char *err, size_t errlen)
+{
+	Image *img = malloc(sizeof(*img));
+	if (!img)
+		goto nomem;
+	image__init(img);
+	img->pid = c->pid;
+	img->has_pid_in_ns = true;
+	img->pid_in_ns = c->pid_in_ns;
+	img->proxy_socket = strdup(c->proxy->socket_path);
+	img->compositor = strdup(c->proxy->upstream_path);
+	if (!img->proxy_socket || !img->compositor)
+		goto nomem;
+	img->token.data = malloc(1); /* the plugin sets it; required in proto2 */
+	if (!img->token.data)
+		goto nomem;
+	/* events the app has not been sent yet, and a request it sent half of */
+	size_t out = wlcr_conn_out_len(&c->down), in = wlcr_conn_in_len(&c->down);
+	if (out) {
+		img->has_to_client = true;
+		img->to_client.data = malloc(out);
+		if (!img->to_client.data)
+			goto nomem;
+		memcpy(img->to_client.data, c->down.out.data + c->down.out.start, out);
+		img->to_client.len = out;
+	}
+	if (in) {
+		img->has_partial_request = true;
+		img->partial_request.data = malloc(in);
+		if (!img->partial_request.data)
+			goto nomem;
+		memcpy(img->partial_request.data, wlcr_conn_in_data(&c->down), in);
+		img->partial_request.len = in;
+	}
+	int ret = wlcr_snapshot_build(&c->journal, &c->proxy->registry, c->pid, img);
+	if (ret == 0)
+		return img;
+	snprintf(err, errlen, "client %u: cannot save its journal: %s", c->index, strerror(-ret));
+	image__free_unpacked(img, NULL);
+	return NULL;
+nomem:
+	snprintf(err, errlen, "out of memory");
+	if (img)
+		image__free_unpacked(img, NULL);
+	return NULL;
+}
+
+static void resume_all(struct wlcr_control *ctl)
+{
+	for (unsigned i = 0; i < ctl->nquiesced; i++) {
+		struct wlcr_client *c = client_by_index(ctl->proxy, ctl->quiesced[i]);
+		if (c)
+			wlcr_client_resume(c);
+	}
+	ctl->nquiesced = 0;
+}
+
+static void quiesce(struct wlcr_control *ctl, const CtlRequest *req, CtlReply *reply, char *err,
+		    size_t errlen)
+{
+	struct wlcr_client *c = req->has_sock_ino ? client_by_ino(ctl->proxy, req->sock_ino) : NULL;
+	if (!c) {
+		snprintf(err, errlen, "no client of this proxy has socket inode %llu",
+			 (unsigned long long)req->sock_ino);
+		return;
+	}
+	if (ctl->uid != 0 && ctl->uid != c->uid) {
+		snprintf(err, errlen, "client %u belongs to uid %u", c->index, (unsigned)c->uid);
+		return;
+	}
+	if (ctl->nquiesced == MAX_QUIESCED) {
+		snprintf(err, errlen, "more than %d clients in one dump", MAX_QUIESCED);
+		return;
+	}
+	if (wlcr_client_quiesce(c, err, errlen) < 0)
+		return;
+	ctl->quiesced[ctl->nquiesced++] = c->index;
+	reply->image = snapshot(c, err, errlen);
+	if (!reply->image)
+		wlcr_client_resume(c);
+	else
+		wlcr_info("client %u: journal of %zu objects handed over for a dump", c->index,
+			  reply->image->journal->n_objects);
+}
+
+static void handle(struct wlcr_control *ctl, const CtlRequest *req, bool bad_version)
+{
+	struct wlcr_proxy *proxy = ctl->proxy;
+	CtlReply reply = CTL_REPLY__INIT;
+	char err[512] = "";
+
+	reply.version = WLCR_CTL_VERSION;
+	reply.proxy_version = WLCR_VERSION;
+	reply.has_proxy_pid = true;
+	reply.proxy_pid = getpid();
+	reply.upstream = proxy->upstream_path;
+	if (bad_version) {
+		snprintf(err, sizeof(err), "control protocol version mismatch");
+	} else if (!req) {
+		snprintf(err, sizeof(err), "malformed request");
+	} else {
+		switch (req->op) {
+		case CTL_OP__CTL_HELLO:
+			break;
+		case CTL_OP__CTL_LIST:
+			if (list(proxy, &reply) < 0)
+				snprintf(err, sizeof(err), "out of memory");
+			break;
+		case CTL_OP__CTL_QUIESCE:
+			quiesce(ctl, req, &reply, err, sizeof(err));
+			break;
+		case CTL_OP__CTL_RESUME:
+			resume_all(ctl);
+			break;
+		default:
+			snprintf(err, sizeof(err), "request %d is not supported by this proxy",
+				 (int)req->op);
+			break;
+		}
+	}
+	if (err[0]) {
+		reply.error = err;
+		wlcr_warn("control: %s", err);
+	}
+	int ret = wlcr_ctl_send(ctl->fd, WLCR_CTL_VERSION, &reply.base);
+	if (ret < 0)
+		wlcr_warn("control: cannot reply: %s", strerror(-ret));
+	if (reply.clients) {
+		free(reply.clients[0]);
+		free(reply.clients);
+	}
+	if (reply.image)
+		image__free_unpacked(reply.image, NULL);
+}
+
+static void control_close(struct wlcr_control *ctl)
+{
+	if (ctl->dead)
+		return;
+	/* whatever happened to the dump, the apps go on */
+	resume_all(ctl);
+	wlcr_loop_remove(&ctl->proxy->loop, &ctl->src);
+	close(ctl->fd);
+	ctl->dead = true;
+}
+
+static void on_readable(struct wlcr_source *src, uint32_t events)
+{
+	struct wlcr_control *ctl = src->data;
+	(void)events;
+	uint8_t *buf = malloc(WLCR_CTL_MAX);
+	uint32_t version = 0;
+	int n = buf ? wlcr_ctl_recv(ctl->fd, buf, WLCR_CTL_MAX, &version) : -ENOMEM;
+	if (n > 0 || n == -ENODATA) {
+		CtlRequest *req = n > 0 ? ctl_request__unpack(NULL, (size_t)n, buf + 8) : NULL;
+		handle(ctl, req, version != WLCR_CTL_VERSION);
+		if (req)
+			ctl_request__free_unpacked(req, NULL);
+	} else if (n != -EAGAIN) {
+		if (n < 0)
+			wlcr_warn("control: %s", strerror(-n));
+		control_close(ctl);
+	}
+	free(buf);
+}
+
+/* Only root and the proxy's own user may connect: they can read every
+ * client's state and freeze it. */
+void wlcr_control_accept(struct wlcr_source *src, uint32_t events)
+{
+	struct wlcr_proxy *proxy = src->data;
+	(void)events;
+	int fd = accept4(proxy->ctl_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	if (fd < 0)
+		return;
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
+	    (cred.uid != 0 && cred.uid != getuid())) {
+		wlcr_warn("control: refused a connection from uid %u", (unsigned)cred.uid);
+		close(fd);
+		return;
+	}
+	struct wlcr_control *ctl = calloc(1, sizeof(*ctl));
+	if (!ctl) {
+		close(fd);
+		return;
+	}
+	ctl->proxy = proxy;
+	ctl->fd = fd;
+	ctl->uid = cred.uid;
+	if (wlcr_loop_add(&proxy->loop, &ctl->src, fd, EPOLLIN, on_readable, ctl) < 0) {
+		close(fd);
+		free(ctl);
+		return;
+	}
+	ctl->next = proxy->controls;
+	proxy->controls = ctl;
+}
+
+void wlcr_control_reap(struct wlcr_proxy *proxy)
+{
+	struct wlcr_control **pp = &proxy->controls;
+	while (*pp) {
+		struct wlcr_control *ctl = *pp;
+		if (ctl->dead) {
+			*pp = ctl->next;
+			free(ctl);
+		} else {
+			pp = &ctl->next;
+		}
+	}
+}
+
+void wlcr_control_finish(struct wlcr_proxy *proxy)
+{
+	for (struct wlcr_control *ctl = proxy->controls; ctl; ctl = ctl->next)
+		control_close(ctl);
+	wlcr_control_reap(proxy);
+}

@@ -1,0 +1,464 @@
+#include "snapshot.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "protocols.h"
+#include "wire.h"
+
+/* ---- journal -> image ------------------------------------------------------ */
+
+static bool bytes_dup(ProtobufCBinaryData *out, const uint8_t *p, size_t n)
+{
+	out->data = malloc(n ? n : 1);
+	if (!out->data)
+		return false;
+	memcpy(out->data, p, n);
+	out->len = n;
+	return true;
+}
+
+static JRect **rects_from(const pixman_region32_t *r, size_t *ret_n)
+{
+	int n = 0;
+	const pixman_box32_t *boxes = pixman_region32_rectangles((pixman_region32_t *)r, &n);
+	*ret_n = 0;
+	if (n <= 0)
+		return NULL;
+	JRect **out = calloc((size_t)n, sizeof(*out));
+	if (!out)
+		return NULL;
+	for (int i = 0; i < n; i++) {
+		out[i] = malloc(sizeof(JRect));
+		if (!out[i])
+			return out; /* *ret_n counts what is there: freed by the caller */
+		jrect__init(out[i]);
+		out[i]->x = boxes[i].x1;
+		out[i]->y = boxes[i].y1;
+		out[i]->width = boxes[i].x2 - boxes[i].x1;
+		out[i]->height = boxes[i].y2 - boxes[i].y1;
+		*ret_n = (size_t)i + 1;
+	}
+	return out;
+}
+
+static uint32_t *ids_dup(const uint32_t *ids, uint32_t n)
+{
+	if (!n)
+		return NULL;
+	uint32_t *out = malloc(n * sizeof(*out));
+	if (out)
+		memcpy(out, ids, n * sizeof(*out));
+	return out;
+}
+
+static JSurfaceState *state_out(const struct wlcr_surface_state *s)
+{
+	JSurfaceState *o = malloc(sizeof(*o));
+	if (!o)
+		return NULL;
+	jsurface_state__init(o);
+#define SET(field, value)                                                                          \
+	do {                                                                                       \
+		o->has_##field = true;                                                             \
+		o->field = (value);                                                                \
+	} while (0)
+	SET(attached, s->attached);
+	SET(buffer, s->buffer);
+	SET(dx, s->dx);
+	SET(dy, s->dy);
+	SET(damaged, s->damaged);
+	SET(opaque_changed, s->opaque_changed);
+	SET(input_changed, s->input_changed);
+	SET(opaque_set, s->opaque_set);
+	SET(input_set, s->input_set);
+	SET(scale, s->scale);
+	SET(transform, s->transform);
+	SET(offset_set, s->offset_set);
+	SET(offset_x, s->offset_x);
+	SET(offset_y, s->offset_y);
+#undef SET
+	o->opaque = rects_from(&s->opaque, &o->n_opaque);
+	o->input = rects_from(&s->input, &o->n_input);
+	o->frames = ids_dup(s->frames, s->nframes);
+	o->n_frames = o->frames ? s->nframes : 0;
+	return o;
+}
+
+static JSurface *surface_out(const struct wlcr_surface *s)
+{
+	JSurface *o = malloc(sizeof(*o));
+	if (!o)
+		return NULL;
+	jsurface__init(o);
+	o->pending = state_out(&s->pending);
+	o->committed = state_out(&s->committed);
+	o->cached = state_out(&s->cached);
+	o->has_has_cached = o->has_subsurface = o->has_parent = o->has_sync = true;
+	o->has_cached = s->has_cached;
+	o->subsurface = s->subsurface;
+	o->parent = s->parent;
+	o->sync = s->sync;
+	o->children = ids_dup(s->children, s->nchildren);
+	o->n_children = o->children ? s->nchildren : 0;
+	o->outputs = ids_dup(s->outputs, s->noutputs);
+	o->n_outputs = o->outputs ? s->noutputs : 0;
+	return o;
+}
+
+static JMessage **messages_out(struct wlcr_msgcopy *const *slots, uint16_t n, size_t *ret_n)
+{
+	*ret_n = 0;
+	if (!slots)
+		return NULL;
+	JMessage **out = calloc(n ? n : 1, sizeof(*out));
+	if (!out)
+		return NULL;
+	for (uint16_t i = 0; i < n; i++) {
+		if (!slots[i])
+			continue;
+		JMessage *m = malloc(sizeof(*m));
+		if (!m)
+			break;
+		jmessage__init(m);
+		m->slot = i;
+		out[(*ret_n)++] = m;
+		if (!bytes_dup(&m->bytes, slots[i]->bytes, slots[i]->size))
+			break;
+	}
+	return out;
+}
+
+struct build_ctx {
+	Journal *journal;
+	Image *img;
+	pid_t pid;
+	int err;
+};
+
+/* The app's mapping of a pool's file, from /proc/PID/maps by its identity:
+ * after a restore the app has the same mapping at the same address. */
+static void find_mapping(pid_t pid, int fd, ShmPool *pool)
+{
+	struct stat st;
+	char path[64], line[512];
+	if (fstat(fd, &st) < 0)
+		return;
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		uint64_t start, end, offset, ino;
+		unsigned major, minor;
+		char perms[8];
+		if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %7s %" SCNx64 " %x:%x %" SCNu64, &start,
+			   &end, perms, &offset, &major, &minor, &ino) != 7)
+			continue;
+		if (ino != st.st_ino || makedev(major, minor) != st.st_dev || perms[3] != 's')
+			continue;
+		/* the mapping that starts at the file's start covers the most */
+		if (!pool->has_map_start || offset < pool->map_offset) {
+			pool->has_map_start = pool->has_map_end = pool->has_map_offset = true;
+			pool->map_start = start;
+			pool->map_end = end;
+			pool->map_offset = offset;
+		}
+	}
+	fclose(f);
+}
+
+static uint64_t pool_size(const struct wlcr_object *obj)
+{
+	/* wl_shm.create_pool(id, fd, size): the size is the last word; a
+	 * later wl_shm_pool.resize(size) overrides it */
+	const struct wlcr_msgcopy *resize =
+		obj->setters ? obj->setters[WLCR_REQ_wl_shm_pool_resize] : NULL;
+	if (resize && resize->size >= 12)
+		return (uint32_t)wlcr_wire_word(resize->bytes + 8);
+	if (obj->ctor && obj->ctor->size >= 16)
+		return (uint32_t)wlcr_wire_word(obj->ctor->bytes + obj->ctor->size - 4);
+	return 0;
+}
+
+static int add_pool(struct build_ctx *ctx, const struct wlcr_object *obj, JObject *o)
+{
+	Image *img = ctx->img;
+	ShmPool **pools = realloc(img->pools, (img->n_pools + 1) * sizeof(*pools));
+	if (!pools)
+		return -ENOMEM;
+	img->pools = pools;
+	ShmPool *p = malloc(sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	shm_pool__init(p);
+	pools[img->n_pools++] = p;
+	p->pool_id = obj->id;
+	p->size = pool_size(obj);
+	o->has_pool = true;
+	o->pool = (uint32_t)(img->n_pools - 1);
+	int fd = obj->ctor->fds[0];
+	find_mapping(ctx->pid, fd, p);
+	if (p->has_map_start)
+		return 0;
+	/* not mapped by the app: the content itself goes into the image */
+	if (p->size > 256u * 1024 * 1024)
+		return -EFBIG;
+	p->has_content = true;
+	p->content.data = malloc(p->size ? p->size : 1);
+	if (!p->content.data)
+		return -ENOMEM;
+	ssize_t n = pread(fd, p->content.data, p->size, 0);
+	p->content.len = n > 0 ? (size_t)n : 0;
+	return 0;
+}
+
+static void object_out(struct wlcr_object *obj, void *data)
+{
+	struct build_ctx *ctx = data;
+	Journal *jn = ctx->journal;
+	/* objects the compositor created (data offers) cannot be created
+	 * again by anyone but a compositor: replay ends them instead */
+	if (ctx->err || obj->server_created)
+		return;
+	JObject *o = malloc(sizeof(*o));
+	if (!o) {
+		ctx->err = -ENOMEM;
+		return;
+	}
+	jobject__init(o);
+	jn->objects[jn->n_objects++] = o;
+	o->id = obj->id;
+	o->version = obj->version;
+	if (obj->iface && !(o->interface = strdup(obj->iface->name)))
+		goto nomem;
+#define OPT(field, value)                                                                          \
+	do {                                                                                       \
+		if (value) {                                                                       \
+			o->has_##field = true;                                                     \
+			o->field = (value);                                                        \
+		}                                                                                  \
+	} while (0)
+	OPT(zombie, obj->zombie);
+	OPT(creator, obj->creator);
+	OPT(buffer_held, obj->buffer_held);
+	OPT(frame_surface, obj->frame_surface);
+	OPT(role_surface, obj->role_surface);
+	OPT(last_configure_serial, obj->last_configure_serial);
+	OPT(last_acked_serial, obj->last_acked_serial);
+	OPT(focus, obj->focus);
+#undef OPT
+	if (obj->ctor) {
+		o->has_ctor = true;
+		if (!bytes_dup(&o->ctor, obj->ctor->bytes, obj->ctor->size))
+			goto nomem;
+	}
+	if (obj->iface) {
+		o->setters = messages_out(obj->setters, obj->iface->nrequests, &o->n_setters);
+		o->events = messages_out(obj->events, obj->iface->nevents, &o->n_events);
+	}
+	if (obj->surface && !(o->surface = surface_out(obj->surface)))
+		goto nomem;
+	if (obj->region)
+		o->region = rects_from(obj->region, &o->n_region);
+	if (obj->iface == &wlcr_iface_wl_shm_pool && !obj->zombie && obj->ctor &&
+	    obj->ctor->nfds == 1)
+		ctx->err = add_pool(ctx, obj, o);
+	return;
+nomem:
+	ctx->err = -ENOMEM;
+}
+
+static void count_one(struct wlcr_object *obj, void *data)
+{
+	(void)obj;
+	(*(size_t *)data)++;
+}
+
+int wlcr_snapshot_build(const struct wlcr_journal *j, const struct wlcr_registry *reg, pid_t pid,
+			Image *img)
+{
+	Journal *jn = malloc(sizeof(*jn));
+	if (!jn)
+		return -ENOMEM;
+	journal__init(jn);
+	img->journal = jn;
+	jn->next_id = j->map.client_len > 1 ? j->map.client_len : 2;
+	size_t n = 0;
+	wlcr_objmap_for_each(&j->map, count_one, &n);
+	jn->objects = calloc(n ? n : 1, sizeof(*jn->objects));
+	if (!jn->objects)
+		return -ENOMEM;
+	struct build_ctx ctx = { jn, img, pid, 0 };
+	wlcr_objmap_for_each(&j->map, object_out, &ctx);
+	if (ctx.err)
+		return ctx.err;
+
+	jn->globals = calloc(reg->nglobals ? reg->nglobals : 1, sizeof(*jn->globals));
+	if (!jn->globals)
+		return -ENOMEM;
+	for (size_t i = 0; i < reg->nglobals; i++) {
+		const struct wlcr_global *g = &reg->globals[i];
+		if (g->hidden || !g->upstream_name)
+			continue;
+		JGlobal *o = malloc(sizeof(*o));
+		if (!o)
+			return -ENOMEM;
+		jglobal__init(o);
+		jn->globals[jn->n_globals++] = o;
+		o->name = g->name;
+		o->version = g->version;
+		if (!(o->interface = strdup(g->interface)))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* ---- image -> journal ------------------------------------------------------ */
+
+static int rects_in(JRect *const *rects, size_t n, pixman_region32_t *r)
+{
+	pixman_region32_clear(r);
+	for (size_t i = 0; i < n; i++) {
+		if (rects[i]->width < 0 || rects[i]->height < 0)
+			return -EINVAL;
+		pixman_region32_union_rect(r, r, rects[i]->x, rects[i]->y,
+					   (unsigned)rects[i]->width, (unsigned)rects[i]->height);
+	}
+	return 0;
+}
+
+static int ids_in(struct wlcr_journal *j, uint32_t **ret, uint32_t *ret_n, const uint32_t *ids,
+		  size_t n)
+{
+	if (n > UINT32_MAX / 8)
+		return -EINVAL;
+	*ret_n = 0;
+	*ret = NULL;
+	if (!n)
+		return 0;
+	*ret = wlcr_journal_alloc(j, n, sizeof(uint32_t));
+	if (!*ret)
+		return -ENOMEM;
+	memcpy(*ret, ids, n * sizeof(uint32_t));
+	*ret_n = (uint32_t)n;
+	return 0;
+}
+
+static int state_in(struct wlcr_journal *j, struct wlcr_surface_state *s, const JSurfaceState *in)
+{
+	if (!in)
+		return 0;
+	s->attached = in->attached;
+	s->buffer = in->buffer;
+	s->dx = in->dx;
+	s->dy = in->dy;
+	s->damaged = in->damaged;
+	s->opaque_changed = in->opaque_changed;
+	s->input_changed = in->input_changed;
+	s->opaque_set = in->opaque_set;
+	s->input_set = in->input_set;
+	s->scale = in->has_scale ? in->scale : 1;
+	s->transform = in->transform;
+	s->offset_set = in->offset_set;
+	s->offset_x = in->offset_x;
+	s->offset_y = in->offset_y;
+	if (rects_in(in->opaque, in->n_opaque, &s->opaque) < 0 ||
+	    rects_in(in->input, in->n_input, &s->input) < 0)
+		return -EINVAL;
+	int ret = ids_in(j, &s->frames, &s->nframes, in->frames, in->n_frames);
+	s->cap_frames = s->nframes;
+	return ret;
+}
+
+static int messages_in(struct wlcr_journal *j, struct wlcr_msgcopy **slots, uint16_t nslots,
+		       JMessage *const *in, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!slots || in[i]->slot >= nslots)
+			return -EINVAL;
+		int ret = wlcr_journal_copy_bytes(j, &slots[in[i]->slot], in[i]->bytes.data,
+						  in[i]->bytes.len);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+static int object_in(struct wlcr_journal *j, const JObject *o)
+{
+	const struct wlcr_interface *iface = NULL;
+	if (o->interface) {
+		iface = wlcr_interface_find(o->interface);
+		if (!iface)
+			return -ENOENT;
+	}
+	struct wlcr_object *obj = wlcr_journal_get(j, o->id);
+	if (obj && o->id != 1)
+		return -EEXIST;
+	if (!obj)
+		obj = wlcr_journal_object_new(j, o->id, iface, o->version);
+	if (!obj)
+		return -EINVAL;
+	if (o->zombie) {
+		obj->zombie = true;
+		j->nlive--;
+	}
+	obj->creator = o->creator;
+	obj->buffer_held = o->buffer_held;
+	obj->frame_surface = o->frame_surface;
+	obj->role_surface = o->role_surface;
+	obj->last_configure_serial = o->last_configure_serial;
+	obj->last_acked_serial = o->last_acked_serial;
+	obj->focus = o->focus;
+	int ret = 0;
+	if (o->has_ctor)
+		ret = wlcr_journal_copy_bytes(j, &obj->ctor, o->ctor.data, o->ctor.len);
+	if (ret == 0 && (o->n_setters || o->n_events))
+		ret = wlcr_journal_slots(j, obj);
+	if (ret == 0 && iface)
+		ret = messages_in(j, obj->setters, iface->nrequests, o->setters, o->n_setters);
+	if (ret == 0 && iface)
+		ret = messages_in(j, obj->events, iface->nevents, o->events, o->n_events);
+	if (ret == 0 && obj->region)
+		ret = rects_in(o->region, o->n_region, obj->region);
+	if (ret == 0 && obj->surface && o->surface) {
+		struct wlcr_surface *s = obj->surface;
+		const JSurface *in = o->surface;
+		if ((ret = state_in(j, &s->pending, in->pending)) == 0 &&
+		    (ret = state_in(j, &s->committed, in->committed)) == 0)
+			ret = state_in(j, &s->cached, in->cached);
+		s->has_cached = in->has_cached;
+		s->subsurface = in->subsurface;
+		s->parent = in->parent;
+		s->sync = in->sync;
+		if (ret == 0)
+			ret = ids_in(j, &s->children, &s->nchildren, in->children, in->n_children);
+		if (ret == 0)
+			ret = ids_in(j, &s->outputs, &s->noutputs, in->outputs, in->n_outputs);
+	}
+	return ret;
+}
+
+int wlcr_snapshot_load(struct wlcr_journal *j, const Journal *in, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < in->n_objects; i++) {
+		const JObject *o = in->objects[i];
+		int ret = o->id == 0 || o->id >= WLCR_SERVER_ID_MIN ? -ERANGE : object_in(j, o);
+		if (ret < 0) {
+			snprintf(err, errlen, "object %u (%s): %s", o->id,
+				 o->interface ? o->interface : "?",
+				 ret == -ENOENT ? "interface unknown to this wlcr-proxy"
+				 : ret == -ERANGE ? "id out of the client's range"
+						  : strerror(-ret));
+			return ret == -ENOMEM ? ret : -EINVAL;
+		}
+	}
+	return 0;
+}

@@ -33,7 +33,7 @@ endif
 PROTO_PKGS := libprotobuf-c
 PROXY_PKGS := libprotobuf-c pixman-1
 CLI_PKGS   := libprotobuf-c
-PLUGIN_PKGS := libprotobuf-c
+PLUGIN_PKGS := libprotobuf-c libnl-3.0
 pc_cflags = $(shell $(PKG_CONFIG) --cflags $(1))
 pc_libs = $(shell $(PKG_CONFIG) --libs $(1))
 

@@ -111,8 +111,13 @@ int wlcr_cli_ensure_proxy(const struct wlcr_cli_target *t, const char *upstream,
 		return -1;
 	}
 	if (pid == 0) {
-		/* detach: the proxy outlives this command and its terminal */
+		/* detach: the proxy outlives this command and its terminal, and
+		 * is not a child of the app (run execs the app in this process):
+		 * a checkpoint of the app's tree must not take the proxy along */
 		setsid();
+		pid_t grandchild = fork();
+		if (grandchild != 0)
+			_exit(grandchild < 0 ? 127 : 0);
 		int ready = dup(pipefd[1]); /* without O_CLOEXEC */
 		snprintf(fdarg, sizeof(fdarg), "%d", ready);
 		int log = open(logpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
@@ -128,6 +133,8 @@ int wlcr_cli_ensure_proxy(const struct wlcr_cli_target *t, const char *upstream,
 		_exit(127);
 	}
 	close(pipefd[1]);
+	/* the intermediate child exits at once; the proxy is re-parented */
+	waitpid(pid, NULL, 0);
 	struct pollfd p = { .fd = pipefd[0], .events = POLLIN };
 	char c = 0;
 	int r = poll(&p, 1, 10000);
@@ -136,12 +143,8 @@ int wlcr_cli_ensure_proxy(const struct wlcr_cli_target *t, const char *upstream,
 	if (n != 1 || c != '\n') {
 		fprintf(stderr, "wlcr: wlcr-proxy did not start on %s%s; its log is %s\n",
 			t->socket_path, r == 0 ? " within 10 s" : "", logpath);
-		kill(pid, SIGTERM);
 		return -1;
 	}
-	/* the proxy lives on in its own session; do not leave a zombie */
-	waitpid(pid, NULL, WNOHANG);
-	fprintf(stderr, "wlcr: started wlcr-proxy (pid %d) on %s, log %s\n", (int)pid,
-		t->socket_path, logpath);
+	fprintf(stderr, "wlcr: started wlcr-proxy on %s, log %s\n", t->socket_path, logpath);
 	return 0;
 }

@@ -1,6 +1,7 @@
 #include "ctl.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,14 @@ static uint32_t get_le32(const uint8_t *p)
 
 int wlcr_ctl_send(int fd, uint32_t version, const ProtobufCMessage *msg)
 {
+	return wlcr_ctl_send_fds(fd, version, msg, NULL, 0);
+}
+
+int wlcr_ctl_send_fds(int fd, uint32_t version, const ProtobufCMessage *msg, const int *fds,
+		      size_t nfds)
+{
+	if (nfds > WLCR_CTL_MAX_FDS)
+		return -E2BIG;
 	size_t len = protobuf_c_message_get_packed_size(msg);
 	if (len > WLCR_CTL_MAX - 8)
 		return -EMSGSIZE;
@@ -38,9 +47,22 @@ int wlcr_ctl_send(int fd, uint32_t version, const ProtobufCMessage *msg)
 	memcpy(buf, WLCR_CTL_MAGIC, 4);
 	put_le32(buf + 4, version);
 	protobuf_c_message_pack(msg, buf + 8);
+	char cmsg[CMSG_SPACE(WLCR_CTL_MAX_FDS * sizeof(int))];
+	struct iovec iov = { buf, 8 + len };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	if (nfds) {
+		memset(cmsg, 0, sizeof(cmsg));
+		mh.msg_control = cmsg;
+		mh.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
+		struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(nfds * sizeof(int));
+		memcpy(CMSG_DATA(c), fds, nfds * sizeof(int));
+	}
 	ssize_t n;
 	do {
-		n = send(fd, buf, 8 + len, MSG_NOSIGNAL);
+		n = sendmsg(fd, &mh, MSG_NOSIGNAL);
 	} while (n < 0 && errno == EINTR);
 	int ret = n < 0 ? -errno : 0;
 	free(buf);
@@ -49,10 +71,45 @@ int wlcr_ctl_send(int fd, uint32_t version, const ProtobufCMessage *msg)
 
 int wlcr_ctl_recv(int fd, uint8_t *buf, size_t cap, uint32_t *ret_version)
 {
+	size_t nfds = 0;
+	return wlcr_ctl_recv_fds(fd, buf, cap, ret_version, NULL, 0, &nfds);
+}
+
+int wlcr_ctl_recv_fds(int fd, uint8_t *buf, size_t cap, uint32_t *ret_version, int *fds,
+		      size_t maxfds, size_t *ret_nfds)
+{
+	char cmsg[CMSG_SPACE(WLCR_CTL_MAX_FDS * sizeof(int))];
+	struct iovec iov = { buf, cap };
+	struct msghdr mh = { .msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = cmsg,
+			     .msg_controllen = sizeof(cmsg) };
 	ssize_t n;
+	*ret_nfds = 0;
 	do {
-		n = recv(fd, buf, cap, MSG_TRUNC);
+		n = recvmsg(fd, &mh, MSG_TRUNC | MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
 	} while (n < 0 && errno == EINTR);
+	if (n < 0 && errno == EAGAIN) {
+		/* blocking callers: wait as the socket's own timeout says */
+		int fl = fcntl(fd, F_GETFL);
+		if (fl >= 0 && !(fl & O_NONBLOCK))
+			do {
+				n = recvmsg(fd, &mh, MSG_TRUNC | MSG_CMSG_CLOEXEC);
+			} while (n < 0 && errno == EINTR);
+	}
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); n >= 0 && c; c = CMSG_NXTHDR(&mh, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (size_t i = 0; i < k; i++) {
+			int f;
+			memcpy(&f, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+			if (*ret_nfds < maxfds)
+				fds[(*ret_nfds)++] = f;
+			else
+				close(f);
+		}
+	}
 	if (n < 0)
 		return -errno;
 	if (n == 0)
@@ -85,6 +142,12 @@ int wlcr_ctl_connect(const char *ctl_path)
 
 int wlcr_ctl_call(int fd, const CtlRequest *req, CtlReply **ret_reply, char *err, size_t errlen)
 {
+	return wlcr_ctl_call_fds(fd, req, NULL, 0, ret_reply, err, errlen);
+}
+
+int wlcr_ctl_call_fds(int fd, const CtlRequest *req, const int *fds, size_t nfds,
+		      CtlReply **ret_reply, char *err, size_t errlen)
+{
 	uint8_t *buf = malloc(WLCR_CTL_MAX);
 	uint32_t version = 0;
 	int ret;
@@ -93,7 +156,7 @@ int wlcr_ctl_call(int fd, const CtlRequest *req, CtlReply **ret_reply, char *err
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	ret = wlcr_ctl_send(fd, WLCR_CTL_VERSION, &req->base);
+	ret = wlcr_ctl_send_fds(fd, WLCR_CTL_VERSION, &req->base, fds, nfds);
 	if (ret < 0) {
 		snprintf(err, errlen, "cannot send to the proxy: %s", strerror(-ret));
 		goto out;

@@ -96,13 +96,14 @@ int wlcr_image_read(int dirfd, const char *name, Image **ret, char *err, size_t 
 	}
 	uint32_t version = get32(hdr + 8), len = get32(hdr + 12);
 	if (version != WLCR_IMAGE_VERSION) {
-		snprintf(err, errlen,
-			 "%s: image format version %u, this wlcr reads version %u%s", name, version,
-			 WLCR_IMAGE_VERSION, version > WLCR_IMAGE_VERSION ? ": use a newer wlcr" : "");
+		snprintf(err, errlen, "%s: image format version %u, this wlcr reads version %u%s",
+			 name, version, WLCR_IMAGE_VERSION,
+			 version > WLCR_IMAGE_VERSION ? ": use a newer wlcr" : "");
 		goto out;
 	}
 	if (len > WLCR_IMAGE_MAX) {
-		snprintf(err, errlen, "%s: corrupt: payload length %u is over the limit", name, len);
+		snprintf(err, errlen, "%s: corrupt: payload length %u is over the limit", name,
+			 len);
 		goto out;
 	}
 	buf = malloc(len ? len : 1);

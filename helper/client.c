@@ -17,6 +17,7 @@
 #include "protocols.h"
 #include "proxy.h"
 #include "record.h"
+#include "replay.h"
 
 /* wl_display error codes (wayland.xml) */
 #define DISPLAY_ERROR_INVALID_OBJECT 0
@@ -140,6 +141,12 @@ static bool handle_request(struct wlcr_client *c, uint8_t *bytes, uint16_t size,
 	int fds[WLCR_MAX_FDS_OUT];
 	struct wlcr_object *obj = wlcr_journal_get(&c->journal, sender);
 
+	if (!c->first_message_seen) {
+		c->first_message_seen = true;
+		/* a restored app's connection names its image first */
+		if (sender == 0 && wlcr_replay_claim(c, bytes, size))
+			return true;
+	}
 	if (!obj || obj->zombie) {
 		post_error(c, 1, DISPLAY_ERROR_INVALID_OBJECT, "invalid object %u", sender);
 		return false;
@@ -193,6 +200,10 @@ static bool handle_request(struct wlcr_client *c, uint8_t *bytes, uint16_t size,
 		return false;
 	}
 	take_fds(&c->down, fds, m.nfds);
+	if (!wlcr_replay_filter_request(c, &m)) {
+		close_fds(fds, m.nfds);
+		return true;
+	}
 	if (wlcr_journal_request(&c->journal, obj, &m, bytes, fds, err, sizeof(err)) < 0) {
 		close_fds(fds, m.nfds);
 		post_error(c, sender, DISPLAY_ERROR_INVALID_METHOD, "%s@%u.%s: %s", it->name,
@@ -242,6 +253,8 @@ static bool handle_event(struct wlcr_client *c, uint8_t *bytes, uint16_t size, u
 	char err[256] = "";
 	struct wlcr_wire_msg m;
 	int fds[WLCR_MAX_FDS_OUT];
+	if (c->replay && wlcr_replay_consumes(c, sender, opcode, bytes, size))
+		return !c->dead;
 	struct wlcr_object *obj = wlcr_journal_get(&c->journal, sender);
 
 	if (!obj) {
@@ -278,6 +291,12 @@ static bool handle_event(struct wlcr_client *c, uint8_t *bytes, uint16_t size, u
 		return false;
 	}
 	take_fds(&c->up, fds, m.nfds);
+	enum wlcr_replay_verdict verdict =
+		c->replay ? wlcr_replay_event(c, &m, bytes) : WLCR_REPLAY_FORWARD;
+	if (verdict == WLCR_REPLAY_CONSUME || c->dead) {
+		close_fds(fds, m.nfds);
+		return !c->dead;
+	}
 	if (it == &wlcr_iface_wl_display && opcode == WLCR_EVT_wl_display_error) {
 		struct wlcr_object *bad = wlcr_journal_get(&c->journal, m.args[0].u);
 		wlcr_err("client %u: wl_display.error from the compositor: %s@%u: code %u: %s",
@@ -307,6 +326,10 @@ static bool handle_event(struct wlcr_client *c, uint8_t *bytes, uint16_t size, u
 		wlcr_err("client %u: %s@%u.%s: %s", c->index, it->name, sender, msg->name, err);
 		wlcr_client_close(c, "journal failure");
 		return false;
+	}
+	if (verdict == WLCR_REPLAY_SWALLOW) {
+		close_fds(fds, m.nfds);
+		return true;
 	}
 	if (wlcr_conn_write(&c->down, bytes, size, fds, m.nfds) < 0) {
 		wlcr_client_close(c, "out of memory");
@@ -542,6 +565,7 @@ void wlcr_client_free(struct wlcr_client *c)
 	wlcr_client_close(c, NULL);
 	if (c->record_fd >= 0)
 		close(c->record_fd);
+	wlcr_replay_free(c);
 	wlcr_journal_finish(&c->journal);
 	free(c);
 }
@@ -571,7 +595,8 @@ int wlcr_client_quiesce(struct wlcr_client *c, char *err, size_t errlen)
 			return ret;
 		}
 		if (!wlcr_client_process(c, true)) {
-			snprintf(err, errlen, "client %u was closed for a protocol error", c->index);
+			snprintf(err, errlen, "client %u was closed for a protocol error",
+				 c->index);
 			return -EPROTO;
 		}
 	}
@@ -609,6 +634,14 @@ void wlcr_client_resume(struct wlcr_client *c)
 	c->quiesced = false;
 	wlcr_info("client %u: resumed (%u pings answered meanwhile)", c->index, c->pings_answered);
 	if (flush(c, &c->down, "client"))
+		update_interest(c);
+}
+
+void wlcr_client_kick(struct wlcr_client *c)
+{
+	if (c->dead)
+		return;
+	if (flush(c, &c->up, "compositor") && flush(c, &c->down, "client"))
 		update_interest(c);
 }
 

@@ -32,6 +32,10 @@ struct wlcr_client {
 	 * the proxy answers the compositor's pings in its place. */
 	bool quiesced;
 	uint32_t pings_answered;
+	/* restored from an image: replay under way (replay) or done (restored) */
+	struct wlcr_replay *replay;
+	bool restored;
+	bool first_message_seen;
 };
 
 /* Takes ownership of fd (accepted from the listening socket). Returns the
@@ -55,6 +59,10 @@ void wlcr_client_free(struct wlcr_client *c);
 int wlcr_client_quiesce(struct wlcr_client *c, char *err, size_t errlen);
 /* After the dump, whatever its result: the queued events go out. */
 void wlcr_client_resume(struct wlcr_client *c);
+
+/* Sends what was queued outside the client's own event handling (the
+ * replay, started from the control socket). */
+void wlcr_client_kick(struct wlcr_client *c);
 
 /* Title and app_id from the journal (the last xdg_toplevel's), or "". */
 void wlcr_client_describe(const struct wlcr_client *c, const char **ret_title,

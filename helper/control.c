@@ -12,6 +12,7 @@
 #include "ctl.h"
 #include "log.h"
 #include "proxy.h"
+#include "replay.h"
 #include "snapshot.h"
 
 #ifndef WLCR_VERSION
@@ -32,6 +33,11 @@ struct wlcr_control {
 	/* clients quiesced through this connection, by index */
 	uint32_t quiesced[MAX_QUIESCED];
 	unsigned nquiesced;
+	/* the client whose replay this connection waits for, by index */
+	uint32_t replaying;
+	/* fds that came with the request being handled */
+	int fds[WLCR_CTL_MAX_FDS];
+	size_t nfds;
 };
 
 static struct wlcr_client *client_by_ino(struct wlcr_proxy *proxy, uint64_t ino)
@@ -181,17 +187,76 @@ static void quiesce(struct wlcr_control *ctl, const CtlRequest *req, CtlReply *r
 			  reply->image->journal->n_objects);
 }
 
-static void handle(struct wlcr_control *ctl, const CtlRequest *req, bool bad_version)
+static void restore(struct wlcr_control *ctl, CtlRequest *req, char *err, size_t errlen)
+{
+	if (ctl->uid != 0) {
+		/* a restore runs as root; an image names what it may freeze */
+		snprintf(err, errlen, "only root may restore");
+		return;
+	}
+	if (!req->image) {
+		snprintf(err, errlen, "restore without an image");
+		return;
+	}
+	Image *img = req->image;
+	req->image = NULL; /* ours now, whatever happens */
+	wlcr_replay_register(ctl->proxy, img, err, errlen);
+}
+
+/* Returns true when the answer comes later, when the replay ends. */
+static bool replay(struct wlcr_control *ctl, const CtlRequest *req, char *err, size_t errlen)
+{
+	if (ctl->uid != 0) {
+		snprintf(err, errlen, "only root may restore");
+		return false;
+	}
+	for (struct wlcr_client *c = ctl->proxy->clients; c; c = c->next) {
+		if (c->dead || !c->replay)
+			continue;
+		if (wlcr_replay_start(c, ctl, req->token.data, req->token.len, ctl->fds, ctl->nfds,
+				      err, errlen) == 0) {
+			ctl->nfds = 0; /* the replay owns them */
+			ctl->replaying = c->index;
+			wlcr_client_kick(c);
+			return true;
+		}
+	}
+	if (!err[0])
+		snprintf(err, errlen, "no restored connection waits for this token");
+	return false;
+}
+
+static void send_reply(struct wlcr_control *ctl, CtlReply *reply, const char *err)
+{
+	reply->version = WLCR_CTL_VERSION;
+	reply->proxy_version = WLCR_VERSION;
+	reply->has_proxy_pid = true;
+	reply->proxy_pid = getpid();
+	reply->upstream = ctl->proxy->upstream_path;
+	if (err && err[0]) {
+		reply->error = (char *)err;
+		wlcr_warn("control: %s", err);
+	}
+	int ret = wlcr_ctl_send(ctl->fd, WLCR_CTL_VERSION, &reply->base);
+	if (ret < 0 && ret != -EPIPE && ret != -ECONNRESET)
+		wlcr_warn("control: cannot reply: %s", strerror(-ret));
+}
+
+void wlcr_control_replay_done(struct wlcr_control *ctl, struct wlcr_client *c, const char *error)
+{
+	if (ctl->dead || ctl->replaying != c->index)
+		return;
+	ctl->replaying = 0;
+	CtlReply reply = CTL_REPLY__INIT;
+	send_reply(ctl, &reply, error);
+}
+
+static void handle(struct wlcr_control *ctl, CtlRequest *req, bool bad_version)
 {
 	struct wlcr_proxy *proxy = ctl->proxy;
 	CtlReply reply = CTL_REPLY__INIT;
 	char err[512] = "";
 
-	reply.version = WLCR_CTL_VERSION;
-	reply.proxy_version = WLCR_VERSION;
-	reply.has_proxy_pid = true;
-	reply.proxy_pid = getpid();
-	reply.upstream = proxy->upstream_path;
 	if (bad_version) {
 		snprintf(err, sizeof(err), "control protocol version mismatch");
 	} else if (!req) {
@@ -210,19 +275,20 @@ static void handle(struct wlcr_control *ctl, const CtlRequest *req, bool bad_ver
 		case CTL_OP__CTL_RESUME:
 			resume_all(ctl);
 			break;
+		case CTL_OP__CTL_RESTORE:
+			restore(ctl, req, err, sizeof(err));
+			break;
+		case CTL_OP__CTL_REPLAY:
+			if (replay(ctl, req, err, sizeof(err)))
+				return; /* answered by wlcr_control_replay_done */
+			break;
 		default:
 			snprintf(err, sizeof(err), "request %d is not supported by this proxy",
 				 (int)req->op);
 			break;
 		}
 	}
-	if (err[0]) {
-		reply.error = err;
-		wlcr_warn("control: %s", err);
-	}
-	int ret = wlcr_ctl_send(ctl->fd, WLCR_CTL_VERSION, &reply.base);
-	if (ret < 0)
-		wlcr_warn("control: cannot reply: %s", strerror(-ret));
+	send_reply(ctl, &reply, err);
 	if (reply.clients) {
 		free(reply.clients[0]);
 		free(reply.clients);
@@ -237,6 +303,15 @@ static void control_close(struct wlcr_control *ctl)
 		return;
 	/* whatever happened to the dump, the apps go on */
 	resume_all(ctl);
+	if (ctl->replaying) {
+		struct wlcr_client *c = client_by_index(ctl->proxy, ctl->replaying);
+		ctl->replaying = 0;
+		if (c)
+			wlcr_replay_detach_control(c);
+	}
+	for (size_t i = 0; i < ctl->nfds; i++)
+		close(ctl->fds[i]);
+	ctl->nfds = 0;
 	wlcr_loop_remove(&ctl->proxy->loop, &ctl->src);
 	close(ctl->fd);
 	ctl->dead = true;
@@ -248,12 +323,20 @@ static void on_readable(struct wlcr_source *src, uint32_t events)
 	(void)events;
 	uint8_t *buf = malloc(WLCR_CTL_MAX);
 	uint32_t version = 0;
-	int n = buf ? wlcr_ctl_recv(ctl->fd, buf, WLCR_CTL_MAX, &version) : -ENOMEM;
+	for (size_t i = 0; i < ctl->nfds; i++)
+		close(ctl->fds[i]);
+	ctl->nfds = 0;
+	int n = buf ? wlcr_ctl_recv_fds(ctl->fd, buf, WLCR_CTL_MAX, &version, ctl->fds,
+					WLCR_CTL_MAX_FDS, &ctl->nfds)
+		    : -ENOMEM;
 	if (n > 0 || n == -ENODATA) {
 		CtlRequest *req = n > 0 ? ctl_request__unpack(NULL, (size_t)n, buf + 8) : NULL;
 		handle(ctl, req, version != WLCR_CTL_VERSION);
 		if (req)
 			ctl_request__free_unpacked(req, NULL);
+		for (size_t i = 0; i < ctl->nfds; i++)
+			close(ctl->fds[i]);
+		ctl->nfds = 0;
 	} else if (n != -EAGAIN) {
 		if (n < 0)
 			wlcr_warn("control: %s", strerror(-n));

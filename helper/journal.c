@@ -527,6 +527,13 @@ static void object_remove(struct wlcr_journal *j, struct wlcr_object *obj)
 	object_free(j, obj);
 }
 
+void wlcr_journal_remove(struct wlcr_journal *j, uint32_t id)
+{
+	struct wlcr_object *obj = wlcr_journal_get(j, id);
+	if (obj)
+		object_remove(j, obj);
+}
+
 /* The client or compositor destroyed it: drop its state now; keep the
  * slot as a zombie until delete_id for client ids, so that events still in
  * flight to it can be parsed (their fds must be consumed). */
@@ -578,7 +585,7 @@ static struct wlcr_object *object_new(struct wlcr_journal *j, uint32_t id,
 				      const struct wlcr_interface *iface, uint32_t version);
 
 struct wlcr_object *wlcr_journal_object_new(struct wlcr_journal *j, uint32_t id,
-					   const struct wlcr_interface *iface, uint32_t version)
+					    const struct wlcr_interface *iface, uint32_t version)
 {
 	return object_new(j, id, iface, version);
 }
@@ -588,8 +595,8 @@ void *wlcr_journal_alloc(struct wlcr_journal *j, size_t n, size_t size)
 	return j_calloc(j, n, size);
 }
 
-int wlcr_journal_copy_bytes(struct wlcr_journal *j, struct wlcr_msgcopy **slot, const uint8_t *bytes,
-			    size_t len)
+int wlcr_journal_copy_bytes(struct wlcr_journal *j, struct wlcr_msgcopy **slot,
+			    const uint8_t *bytes, size_t len)
 {
 	if (len < WLCR_WIRE_HEADER || len > WLCR_MAX_MESSAGE)
 		return -EINVAL;

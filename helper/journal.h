@@ -77,6 +77,7 @@ struct wlcr_object {
 	uint32_t role_surface;		/* wl_subsurface, xdg_surface: their wl_surface */
 	uint32_t last_configure_serial; /* xdg_surface */
 	uint32_t last_acked_serial;	/* xdg_surface */
+	uint32_t proxy_acked_serial;	/* xdg_surface: acked by the replay itself */
 	uint32_t focus;			/* wl_keyboard/wl_pointer: surface, or 0 */
 };
 
@@ -107,12 +108,14 @@ int wlcr_journal_event(struct wlcr_journal *j, struct wlcr_object *obj,
 
 /* For rebuilding a journal from an image (helper/snapshot.c): */
 struct wlcr_object *wlcr_journal_object_new(struct wlcr_journal *j, uint32_t id,
-					   const struct wlcr_interface *iface, uint32_t version);
+					    const struct wlcr_interface *iface, uint32_t version);
 /* zeroed, counted in j->bytes; free only through the journal */
 void *wlcr_journal_alloc(struct wlcr_journal *j, size_t n, size_t size);
 /* *slot = a copy of one wire message (replacing what was there) */
-int wlcr_journal_copy_bytes(struct wlcr_journal *j, struct wlcr_msgcopy **slot, const uint8_t *bytes,
-			    size_t len);
+int wlcr_journal_copy_bytes(struct wlcr_journal *j, struct wlcr_msgcopy **slot,
+			    const uint8_t *bytes, size_t len);
+/* forgets an object (a zombie whose delete_id the replay sent itself) */
+void wlcr_journal_remove(struct wlcr_journal *j, uint32_t id);
 /* allocates obj's per-opcode setter and event slots */
 int wlcr_journal_slots(struct wlcr_journal *j, struct wlcr_object *obj);
 

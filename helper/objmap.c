@@ -91,3 +91,14 @@ void wlcr_objmap_for_each(const struct wlcr_objmap *map,
 		if (map->server[i])
 			fn(map->server[i], data);
 }
+
+int wlcr_objmap_reserve(struct wlcr_objmap *map, uint32_t len)
+{
+	if (len >= WLCR_SERVER_ID_MIN)
+		return -EINVAL;
+	if (grow(&map->client, &map->client_cap, len) < 0)
+		return -ENOMEM;
+	if (map->client_len < len)
+		map->client_len = len;
+	return 0;
+}

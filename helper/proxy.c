@@ -18,6 +18,7 @@
 #include "control.h"
 #include "ctl.h"
 #include "log.h"
+#include "replay.h"
 
 static int resolve(char *buf, size_t cap, const char *name, const char *what)
 {
@@ -233,6 +234,7 @@ int wlcr_proxy_run(struct wlcr_proxy *proxy)
 void wlcr_proxy_finish(struct wlcr_proxy *proxy)
 {
 	wlcr_control_finish(proxy);
+	wlcr_replay_finish_all(proxy);
 	for (struct wlcr_client *c = proxy->clients; c; c = c->next)
 		wlcr_client_close(c, "proxy shutting down");
 	reap_dead(proxy);

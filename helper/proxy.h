@@ -12,6 +12,7 @@
 
 struct wlcr_client;
 struct wlcr_control;
+struct wlcr_restore;
 
 struct wlcr_proxy_options {
 	const char *socket_name; /* under $XDG_RUNTIME_DIR, or an absolute path */
@@ -37,8 +38,9 @@ struct wlcr_proxy {
 	char upstream_path[108];
 	int listen_fd, lock_fd, ctl_fd;
 	struct wlcr_source listen_src, ctl_src;
-	struct wlcr_client *clients; /* singly linked, newest first */
+	struct wlcr_client *clients;   /* singly linked, newest first */
 	struct wlcr_control *controls; /* open control connections */
+	struct wlcr_restore *restores; /* images registered, not yet claimed */
 	uint32_t next_index;
 	size_t nclients;
 };

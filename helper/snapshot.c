@@ -448,13 +448,19 @@ static int object_in(struct wlcr_journal *j, const JObject *o)
 
 int wlcr_snapshot_load(struct wlcr_journal *j, const Journal *in, char *err, size_t errlen)
 {
+	/* ids freed before the dump leave holes: the slots exist all the same */
+	if (in->next_id < 2 || in->next_id >= WLCR_SERVER_ID_MIN ||
+	    wlcr_objmap_reserve(&j->map, in->next_id) < 0) {
+		snprintf(err, errlen, "next id %u out of range", in->next_id);
+		return -EINVAL;
+	}
 	for (size_t i = 0; i < in->n_objects; i++) {
 		const JObject *o = in->objects[i];
 		int ret = o->id == 0 || o->id >= WLCR_SERVER_ID_MIN ? -ERANGE : object_in(j, o);
 		if (ret < 0) {
 			snprintf(err, errlen, "object %u (%s): %s", o->id,
 				 o->interface ? o->interface : "?",
-				 ret == -ENOENT ? "interface unknown to this wlcr-proxy"
+				 ret == -ENOENT	  ? "interface unknown to this wlcr-proxy"
 				 : ret == -ERANGE ? "id out of the client's range"
 						  : strerror(-ret));
 			return ret == -ENOMEM ? ret : -EINVAL;

@@ -9,55 +9,50 @@
  * 3.17 to 4.2 all accept it: verify_plugin() rejects a max_hooks above the
  * running CRIU's. */
 #include <errno.h>
-#include <limits.h>
+#include <stdbool.h>
+#include <string.h>
 
 #include "criu-plugin.h"
 #include "log.h"
-#include "peer.h"
+#include "plugin.h"
 
 #define WLCR_PLUGIN_MAX_HOOKS 10
 
+/* criu >= 4.1 refuses a restore whose inventory names a plugin that did
+ * not claim it here. Weak: older criu has no inventory of plugins. */
+extern bool check_and_remove_inventory_plugin(const char *name, size_t n) __attribute__((weak));
+
 static int wlcr_plugin_init(int stage)
 {
-	(void)stage;
+	if (stage == CR_PLUGIN_STAGE__RESTORE && check_and_remove_inventory_plugin)
+		check_and_remove_inventory_plugin(WLCR_PLUGIN_NAME, strlen(WLCR_PLUGIN_NAME));
 	return 0;
 }
 
 static void wlcr_plugin_fini(int stage, int ret)
 {
-	(void)stage;
 	(void)ret;
+	if (stage == CR_PLUGIN_STAGE__DUMP)
+		wlcr_plugin_dump_finish();
 }
 
 static int wlcr_dump_unix_sk(int fd, int id)
 {
-	char path[PATH_MAX];
-	int ret = wlcr_plugin_peer_proxy(fd, path, sizeof(path));
-	if (ret <= 0)
-		return -ENOTSUP;
-	/* Saving the connection (journal, unread bytes, shm pools) comes
-	 * with the image format; until then a clear refusal, so the dump
-	 * fails and the application keeps running untouched. */
-	wlcr_pr_err("socket ino %d is a Wayland connection to wlcr-proxy %s; this build of the "
-		    "plugin cannot save it yet",
-		    id, path);
-	return -ENOSYS;
+	return wlcr_plugin_dump_sk(fd, id);
 }
 
 static int wlcr_restore_unix_sk(int id)
 {
-	(void)id;
-	return -ENOTSUP;
+	return wlcr_plugin_restore_sk(id);
 }
 
 static int wlcr_resume_devices_late(int pid)
 {
-	(void)pid;
-	return 0;
+	return wlcr_plugin_resume_late(pid);
 }
 
 __attribute__((visibility("default"))) cr_plugin_desc_t CR_PLUGIN_DESC = {
-	.name = "wlcr-wayland",
+	.name = WLCR_PLUGIN_NAME,
 	.init = wlcr_plugin_init,
 	.exit = wlcr_plugin_fini,
 	.version = CRIU_PLUGIN_VERSION,

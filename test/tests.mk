@@ -9,7 +9,8 @@ unit_deps_conn     := helper/conn.c
 unit_deps_objmap   := helper/objmap.c
 unit_deps_registry := helper/registry.c
 CLIENT_DEPS := helper/client.c helper/journal.c helper/objmap.c helper/wire.c helper/conn.c \
-	helper/loop.c helper/registry.c helper/record.c common/log.c
+	helper/loop.c helper/registry.c helper/record.c helper/replay.c helper/snapshot.c \
+	helper/control.c common/log.c common/ctl.c
 unit_deps_journal  := $(CLIENT_DEPS) test/unit/session.c
 unit_deps_client   := $(CLIENT_DEPS) test/unit/session.c
 
@@ -20,7 +21,7 @@ TEST_HELPERS := $(PNGCMP)
 
 .SECONDEXPANSION:
 $(B)/test/unit/test_%: $(B)/obj/test/unit/test_%.o $(B)/obj/test/unit/unit.o \
-		$$(call obj,$$(unit_deps_$$*)) $(GEN_PROTO_O)
+		$$(call obj,$$(unit_deps_$$*)) $(GEN_PROTO_O) $(GEN_PB_O)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,$(PROXY_PKGS))
 
@@ -31,7 +32,7 @@ $(B)/obj/test/%.o: test/%.c $(GENERATED_H)
 
 FUZZ_DEPS := $(CLIENT_DEPS)
 $(FUZZ_REPLAY): $(B)/obj/test/fuzz/fuzz_proxy.o $(B)/obj/test/fuzz/replay_main.o \
-		$(call obj,$(FUZZ_DEPS)) $(GEN_PROTO_O)
+		$(call obj,$(FUZZ_DEPS)) $(GEN_PROTO_O) $(GEN_PB_O)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,$(PROXY_PKGS))
 
@@ -84,7 +85,8 @@ $(FUZZ_BIN): $(FUZZ_SRC) $(B)/gen/protocols.c $(GENERATED_H)
 	@mkdir -p $(@D)
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -Icommon -Ihelper -I$(B)/gen $(WARN) \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined $(call pc_cflags,$(PROXY_PKGS)) \
-		-o $@ $(FUZZ_SRC) $(B)/gen/protocols.c $(call pc_libs,$(PROXY_PKGS))
+		-o $@ $(FUZZ_SRC) $(B)/gen/protocols.c $(B)/gen/wlcr.pb-c.c \
+		$(call pc_libs,$(PROXY_PKGS))
 
 fuzz: $(FUZZ_BIN)
 	@mkdir -p $(FUZZ_B)/corpus

@@ -1,0 +1,762 @@
+#include "replay.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "control.h"
+#include "log.h"
+#include "protocols.h"
+#include "proxy.h"
+#include "snapshot.h"
+#include "wire.h"
+
+/* an image registered by CTL_RESTORE, waiting for its connection */
+struct wlcr_restore {
+	struct wlcr_restore *next;
+	Image *img;
+};
+
+enum phase {
+	PHASE_IDS = 1,	   /* syncs on every id below next_id */
+	PHASE_REGISTRY,	   /* get_registry: the globals arrive */
+	PHASE_OBJECTS,	   /* constructors, setters, first commits of xdg roles */
+	PHASE_CONTENT,	   /* acks, buffers, callbacks, commits */
+	PHASE_DONE,
+};
+
+struct wlcr_replay {
+	Image *img;
+	int *pool_fds; /* by index in img->pools */
+	size_t npools;
+	struct wlcr_control *ctl;
+	enum phase phase;
+	bool running;
+	uint32_t next_id;   /* the client's next new id */
+	uint32_t barrier;   /* the sync whose delete_id ends the phase */
+	uint32_t temp_next; /* ids for the replay's own objects, above next_id */
+	uint32_t temp_lo;
+	/* phase 3 ends when its barrier has passed and every xdg_surface it
+	 * committed has its configure: compositors send it later (weston
+	 * from an idle callback) */
+	unsigned configures_pending;
+	bool barrier_passed;
+};
+
+/* ---- registration and claim --------------------------------------------- */
+
+static const char *const core_globals[] = { "wl_compositor", "wl_shm", "xdg_wm_base" };
+
+int wlcr_replay_register(struct wlcr_proxy *proxy, Image *img, char *err, size_t errlen)
+{
+	if (img->token.len != 16 || !img->journal) {
+		snprintf(err, errlen, "image without a token or a journal");
+		goto fail;
+	}
+	for (struct wlcr_restore *r = proxy->restores; r; r = r->next)
+		if (memcmp(r->img->token.data, img->token.data, 16) == 0) {
+			/* criu retried: the newer registration wins */
+			image__free_unpacked(r->img, NULL);
+			r->img = img;
+			return 0;
+		}
+	/* everything the journal names must be known here */
+	struct wlcr_journal probe;
+	if (wlcr_journal_init(&probe) < 0) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	int ret = wlcr_snapshot_load(&probe, img->journal, err, errlen);
+	wlcr_journal_finish(&probe);
+	if (ret < 0)
+		goto fail;
+	/* a core global the app bound must exist on this compositor; the
+	 * proxy learns the compositor's globals from its clients, so an
+	 * empty table is checked again during the replay */
+	if (proxy->registry.nglobals) {
+		for (size_t i = 0; i < img->journal->n_objects; i++) {
+			const JObject *o = img->journal->objects[i];
+			for (size_t k = 0; o->interface && k < 3; k++) {
+				if (strcmp(o->interface, core_globals[k]) != 0)
+					continue;
+				bool found = false;
+				for (size_t g = 0; g < proxy->registry.nglobals; g++)
+					found |= strcmp(proxy->registry.globals[g].interface,
+							o->interface) == 0 &&
+						 proxy->registry.globals[g].upstream_name;
+				if (!found) {
+					snprintf(err, errlen,
+						 "the compositor at %s has no %s, which the app "
+						 "needs",
+						 proxy->upstream_path, o->interface);
+					goto fail;
+				}
+			}
+		}
+	}
+	struct wlcr_restore *r = calloc(1, sizeof(*r));
+	if (!r) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	r->img = img;
+	r->next = proxy->restores;
+	proxy->restores = r;
+	wlcr_info("restore of pid %d registered: %zu objects", img->pid,
+		  img->journal->n_objects);
+	return 0;
+fail:
+	image__free_unpacked(img, NULL);
+	return -EINVAL;
+}
+
+void wlcr_replay_finish_all(struct wlcr_proxy *proxy)
+{
+	while (proxy->restores) {
+		struct wlcr_restore *r = proxy->restores;
+		proxy->restores = r->next;
+		image__free_unpacked(r->img, NULL);
+		free(r);
+	}
+}
+
+static int queue_raw(struct wlcr_client *c, const ProtobufCBinaryData *b, unsigned nfds)
+{
+	int fds[WLCR_MAX_FDS_OUT];
+	/* fds that were in flight cannot be restored; /dev/null keeps the
+	 * app's fd queue in step with its messages */
+	if (nfds > WLCR_MAX_FDS_OUT)
+		nfds = WLCR_MAX_FDS_OUT;
+	for (unsigned i = 0; i < nfds; i++)
+		fds[i] = open("/dev/null", O_RDWR | O_CLOEXEC);
+	return wlcr_conn_write(&c->down, b->data, b->len, fds, nfds);
+}
+
+bool wlcr_replay_claim(struct wlcr_client *c, const uint8_t *msg, uint16_t size)
+{
+	struct wlcr_proxy *proxy = c->proxy;
+	if (size != 8 + 16)
+		return false;
+	struct wlcr_restore **pp = &proxy->restores;
+	for (; *pp; pp = &(*pp)->next)
+		if (memcmp((*pp)->img->token.data, msg + 8, 16) == 0)
+			break;
+	if (!*pp)
+		return false;
+	struct wlcr_restore *r = *pp;
+	Image *img = r->img;
+	char err[256];
+	struct wlcr_replay *rp = calloc(1, sizeof(*rp));
+	if (!rp)
+		return false;
+	/* the journal is as it was at the dump */
+	wlcr_journal_finish(&c->journal);
+	if (wlcr_journal_init(&c->journal) < 0 ||
+	    wlcr_snapshot_load(&c->journal, img->journal, err, sizeof(err)) < 0 ||
+	    wlcr_objmap_reserve(&c->journal.map, img->journal->next_id) < 0) {
+		wlcr_err("client %u: cannot load its journal: %s", c->index, err);
+		free(rp);
+		return false;
+	}
+	*pp = r->next;
+	free(r);
+	rp->img = img;
+	rp->next_id = img->journal->next_id;
+	c->replay = rp;
+	/* what the app had not read yet comes first, then what the proxy had
+	 * not sent it; a request it had half sent is completed by its next
+	 * bytes */
+	if ((img->has_unread && queue_raw(c, &img->unread, img->unread_fds) < 0) ||
+	    (img->has_to_client && queue_raw(c, &img->to_client, 0) < 0) ||
+	    (img->has_partial_request &&
+	     wlcr_conn_in_append(&c->down, img->partial_request.data, img->partial_request.len) <
+		     0))
+		wlcr_warn("client %u: out of memory for its pending bytes", c->index);
+	wlcr_info("client %u: restored connection of pid %d (was pid %d), %zu objects", c->index,
+		  (int)c->pid, img->pid, img->journal->n_objects);
+	return true;
+}
+
+/* ---- sending ---------------------------------------------------------------- */
+
+static int send_up(struct wlcr_client *c, const uint8_t *bytes, size_t len, int fd)
+{
+	return wlcr_conn_write(&c->up, bytes, len, fd >= 0 ? &fd : NULL, fd >= 0 ? 1 : 0);
+}
+
+#define SEND(c, sender, opcode, ...)                                                               \
+	({                                                                                         \
+		uint8_t b_[WLCR_MAX_MESSAGE];                                                      \
+		int n_ = wlcr_wire_build(b_, sizeof(b_), sender, opcode, __VA_ARGS__);             \
+		n_ < 0 ? n_ : send_up(c, b_, (size_t)n_, -1);                                      \
+	})
+
+#define SEND_DOWN(c, sender, opcode, ...)                                                          \
+	({                                                                                         \
+		uint8_t b_[WLCR_MAX_MESSAGE];                                                      \
+		int n_ = wlcr_wire_build(b_, sizeof(b_), sender, opcode, __VA_ARGS__);             \
+		n_ < 0 ? n_ : wlcr_conn_write(&c->down, b_, (size_t)n_, NULL, 0);                  \
+	})
+
+static int barrier(struct wlcr_client *c)
+{
+	struct wlcr_replay *rp = c->replay;
+	rp->barrier = rp->next_id;
+	return SEND(c, 1, WLCR_REQ_wl_display_sync, "n", rp->barrier);
+}
+
+static bool is_temp(const struct wlcr_replay *rp, uint32_t id)
+{
+	return id == rp->barrier || (id >= rp->temp_lo && id < rp->temp_next);
+}
+
+static void fail(struct wlcr_client *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void finish(struct wlcr_client *c, const char *error)
+{
+	struct wlcr_replay *rp = c->replay;
+	if (rp->ctl)
+		wlcr_control_replay_done(rp->ctl, c, error);
+	rp->ctl = NULL;
+	rp->running = false;
+}
+
+static void fail(struct wlcr_client *c, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	wlcr_err("client %u: replay failed: %s", c->index, msg);
+	finish(c, msg);
+	wlcr_client_close(c, "replay failed");
+}
+
+/* ---- phase 1 and 2 ------------------------------------------------------------ */
+
+static int phase_ids(struct wlcr_client *c)
+{
+	struct wlcr_replay *rp = c->replay;
+	/* libwayland-server accepts a new id only in a free slot or right
+	 * after the last one: fill every slot below next_id with a callback
+	 * that the server creates, fires and frees, so any order works next */
+	for (uint32_t id = 2; id < rp->next_id; id++)
+		if (SEND(c, 1, WLCR_REQ_wl_display_sync, "n", id) < 0)
+			return -ENOMEM;
+	/* the barrier is next_id; the replay's own objects come after it */
+	rp->temp_lo = rp->temp_next = rp->next_id + 1;
+	return barrier(c);
+}
+
+struct collect {
+	struct wlcr_object **objs;
+	size_t n, cap;
+};
+
+static void collect_one(struct wlcr_object *obj, void *data)
+{
+	struct collect *col = data;
+	if (col->n == col->cap)
+		return;
+	col->objs[col->n++] = obj;
+}
+
+static int collect(struct wlcr_client *c, struct collect *col)
+{
+	col->cap = c->journal.map.client_len + 1;
+	col->n = 0;
+	col->objs = calloc(col->cap, sizeof(*col->objs));
+	if (!col->objs)
+		return -ENOMEM;
+	wlcr_objmap_for_each(&c->journal.map, collect_one, col);
+	return 0;
+}
+
+static bool replayable(const struct wlcr_object *o)
+{
+	return o->iface && !o->zombie && !o->server_created && o->ctor && o->id > 1;
+}
+
+static int phase_registry(struct wlcr_client *c)
+{
+	struct collect col;
+	if (collect(c, &col) < 0)
+		return -ENOMEM;
+	int ret = 0;
+	for (size_t i = 0; i < col.n && ret == 0; i++)
+		if (replayable(col.objs[i]) && col.objs[i]->iface == &wlcr_iface_wl_registry)
+			ret = send_up(c, col.objs[i]->ctor->bytes, col.objs[i]->ctor->size, -1);
+	free(col.objs);
+	return ret < 0 ? ret : barrier(c);
+}
+
+/* ---- phase 3: objects -------------------------------------------------------- */
+
+static const struct wlcr_message *ctor_message(struct wlcr_client *c, const struct wlcr_object *o)
+{
+	struct wlcr_object *creator = wlcr_journal_get(&c->journal, o->creator);
+	uint16_t opcode = (uint16_t)(wlcr_wire_word(o->ctor->bytes + 4) & 0xffff);
+	if (!creator || !creator->iface || opcode >= creator->iface->nrequests)
+		return NULL;
+	return &creator->iface->requests[opcode];
+}
+
+/* A global of the interface on this compositor: the same one if its name
+ * still stands for that interface, otherwise the first. */
+static const struct wlcr_global *find_global(struct wlcr_client *c, uint32_t old_name,
+					     const char *iface)
+{
+	struct wlcr_registry *reg = &c->proxy->registry;
+	const struct wlcr_global *g = wlcr_registry_by_upstream(reg, old_name);
+	if (g && !g->hidden && strcmp(g->interface, iface) == 0)
+		return g;
+	for (size_t i = 0; i < reg->nglobals; i++)
+		if (!reg->globals[i].hidden && reg->globals[i].upstream_name &&
+		    strcmp(reg->globals[i].interface, iface) == 0)
+			return &reg->globals[i];
+	return NULL;
+}
+
+static int pool_fd(struct wlcr_client *c, uint32_t pool_id)
+{
+	struct wlcr_replay *rp = c->replay;
+	for (size_t i = 0; i < rp->img->n_pools && i < rp->npools; i++)
+		if (rp->img->pools[i]->pool_id == pool_id && rp->pool_fds[i] >= 0)
+			return fcntl(rp->pool_fds[i], F_DUPFD_CLOEXEC, 3);
+	return -1;
+}
+
+static int create(struct wlcr_client *c, struct wlcr_object *o)
+{
+	const struct wlcr_message *msg = ctor_message(c, o);
+	uint8_t bytes[WLCR_MAX_MESSAGE];
+	struct wlcr_wire_msg m;
+	char err[128];
+	if (!msg)
+		return -EINVAL;
+	memcpy(bytes, o->ctor->bytes, o->ctor->size);
+	if (wlcr_wire_parse(bytes, o->ctor->size, msg, &m, err, sizeof(err)) < 0)
+		return -EINVAL;
+	if (m.new_iface_name) {
+		/* wl_registry.bind: the compositor's name for that global now */
+		const struct wlcr_global *g = find_global(c, m.args[0].u, m.new_iface_name);
+		if (!g) {
+			fail(c, "the compositor has no %s", m.new_iface_name);
+			return -ENOENT;
+		}
+		if (g->version < m.new_version) {
+			fail(c, "the compositor offers %s version %u, the app bound version %u",
+			     g->interface, g->version, m.new_version);
+			return -ENOENT;
+		}
+		wlcr_wire_set_word(bytes + m.args[0].offset, g->upstream_name);
+	}
+	int fd = -1;
+	if (m.nfds == 1 && o->iface == &wlcr_iface_wl_shm_pool) {
+		fd = pool_fd(c, o->id);
+		if (fd < 0) {
+			fail(c, "no memory for wl_shm_pool@%u", o->id);
+			return -ENOENT;
+		}
+	} else if (m.nfds) {
+		fail(c, "%s@%u: cannot recreate a constructor with fds", o->iface->name, o->id);
+		return -EINVAL;
+	}
+	return send_up(c, bytes, o->ctor->size, fd);
+}
+
+/* Objects of the creator's and every object argument's: created first. */
+static bool deps_ready(struct wlcr_client *c, const struct wlcr_object *o, const uint8_t *done)
+{
+	if (o->creator > 1 && !done[o->creator])
+		return false;
+	const struct wlcr_message *msg = ctor_message(c, o);
+	struct wlcr_wire_msg m;
+	char err[128];
+	if (!msg || wlcr_wire_parse(o->ctor->bytes, o->ctor->size, msg, &m, err, sizeof(err)) < 0)
+		return true; /* create() reports it */
+	for (unsigned i = 0; i < msg->nargs; i++) {
+		uint32_t id = m.args[i].u;
+		if (msg->args[i].kind == WLCR_ARG_OBJECT && id > 1 && id < WLCR_SERVER_ID_MIN &&
+		    !done[id])
+			return false;
+	}
+	return true;
+}
+
+/* setters that must not be replayed: a stale serial would be refused */
+static bool skip_setter(const struct wlcr_object *o, uint16_t slot)
+{
+	return (o->iface == &wlcr_iface_xdg_surface && slot == WLCR_REQ_xdg_surface_ack_configure) ||
+	       (o->iface == &wlcr_iface_wl_pointer && slot == WLCR_REQ_wl_pointer_set_cursor);
+}
+
+static int phase_objects(struct wlcr_client *c)
+{
+	struct wlcr_replay *rp = c->replay;
+	struct collect col;
+	if (collect(c, &col) < 0)
+		return -ENOMEM;
+	uint8_t *done = calloc(c->journal.map.client_len + 1, 1);
+	if (!done) {
+		free(col.objs);
+		return -ENOMEM;
+	}
+	done[1] = 1;
+	for (size_t i = 0; i < col.n; i++)
+		if (col.objs[i]->iface == &wlcr_iface_wl_registry && col.objs[i]->id < rp->next_id)
+			done[col.objs[i]->id] = 1;
+	int ret = 0;
+	bool progress = true;
+	/* dependency order, not id order: ids are reused */
+	while (progress && ret == 0) {
+		progress = false;
+		for (size_t i = 0; i < col.n && ret == 0; i++) {
+			struct wlcr_object *o = col.objs[i];
+			if (o->id >= WLCR_SERVER_ID_MIN || done[o->id] || !replayable(o) ||
+			    o->iface == &wlcr_iface_wl_callback || !deps_ready(c, o, done))
+				continue;
+			ret = create(c, o);
+			done[o->id] = 1;
+			progress = true;
+		}
+	}
+	for (size_t i = 0; i < col.n && ret == 0; i++) {
+		struct wlcr_object *o = col.objs[i];
+		if (o->id >= WLCR_SERVER_ID_MIN || !replayable(o) ||
+		    o->iface == &wlcr_iface_wl_callback)
+			continue;
+		if (!done[o->id]) {
+			fail(c, "%s@%u: what it was made from is gone", o->iface->name, o->id);
+			ret = -EINVAL;
+			break;
+		}
+		for (uint16_t s = 0; o->setters && s < o->iface->nrequests && ret == 0; s++)
+			if (o->setters[s] && !skip_setter(o, s))
+				ret = send_up(c, o->setters[s]->bytes, o->setters[s]->size, -1);
+	}
+	/* xdg roles: a first commit without a buffer asks for a configure */
+	for (size_t i = 0; i < col.n && ret == 0; i++) {
+		struct wlcr_object *o = col.objs[i];
+		if (o->iface == &wlcr_iface_xdg_surface && replayable(o) && o->role_surface) {
+			ret = SEND(c, o->role_surface, WLCR_REQ_wl_surface_commit, "");
+			o->last_configure_serial = 0;
+			rp->configures_pending++;
+		}
+	}
+	free(done);
+	free(col.objs);
+	return ret < 0 ? ret : barrier(c);
+}
+
+/* ---- phase 4: content ----------------------------------------------------------- */
+
+static unsigned depth(struct wlcr_client *c, const struct wlcr_object *o)
+{
+	unsigned d = 0;
+	while (o && o->surface && o->surface->subsurface && d < 64) {
+		o = wlcr_journal_get(&c->journal, o->surface->parent);
+		d++;
+	}
+	return d;
+}
+
+static int region(struct wlcr_client *c, uint32_t compositor, uint32_t surface, uint16_t opcode,
+		  pixman_region32_t *r)
+{
+	struct wlcr_replay *rp = c->replay;
+	uint32_t id = rp->temp_next++;
+	int n = 0, ret;
+	pixman_box32_t *b = pixman_region32_rectangles(r, &n);
+	ret = SEND(c, compositor, WLCR_REQ_wl_compositor_create_region, "n", id);
+	for (int i = 0; i < n && ret == 0; i++)
+		ret = SEND(c, id, WLCR_REQ_wl_region_add, "iiii", (uint32_t)b[i].x1,
+			   (uint32_t)b[i].y1, (uint32_t)(b[i].x2 - b[i].x1),
+			   (uint32_t)(b[i].y2 - b[i].y1));
+	if (ret == 0)
+		ret = SEND(c, surface, opcode, "o", id);
+	if (ret == 0)
+		ret = SEND(c, id, WLCR_REQ_wl_region_destroy, "");
+	return ret;
+}
+
+static int surface_content(struct wlcr_client *c, struct wlcr_object *o, uint32_t compositor)
+{
+	struct wlcr_surface_state *st = &o->surface->committed;
+	int ret = 0;
+	if (st->opaque_set && compositor)
+		ret = region(c, compositor, o->id, WLCR_REQ_wl_surface_set_opaque_region,
+			     &st->opaque);
+	if (ret == 0 && st->input_set && compositor)
+		ret = region(c, compositor, o->id, WLCR_REQ_wl_surface_set_input_region, &st->input);
+	if (ret == 0 && st->scale != 1)
+		ret = SEND(c, o->id, WLCR_REQ_wl_surface_set_buffer_scale, "i", (uint32_t)st->scale);
+	if (ret == 0 && st->transform)
+		ret = SEND(c, o->id, WLCR_REQ_wl_surface_set_buffer_transform, "i",
+			   (uint32_t)st->transform);
+	if (ret == 0 && st->offset_set && o->version >= 5)
+		ret = SEND(c, o->id, WLCR_REQ_wl_surface_offset, "ii", (uint32_t)st->offset_x,
+			   (uint32_t)st->offset_y);
+	/* callbacks the compositor had not fired: the new one fires them */
+	for (uint32_t i = 0; i < st->nframes && ret == 0; i++)
+		ret = SEND(c, o->id, WLCR_REQ_wl_surface_frame, "n", st->frames[i]);
+	struct wlcr_object *buf = st->attached ? wlcr_journal_get(&c->journal, st->buffer) : NULL;
+	if (ret == 0 && buf && !buf->zombie) {
+		ret = SEND(c, o->id, WLCR_REQ_wl_surface_attach, "oii", st->buffer, (uint32_t)st->dx,
+			   (uint32_t)st->dy);
+		if (ret == 0)
+			ret = SEND(c, o->id, WLCR_REQ_wl_surface_damage, "iiii", 0u, 0u,
+				   (uint32_t)INT32_MAX, (uint32_t)INT32_MAX);
+	}
+	if (ret == 0)
+		ret = SEND(c, o->id, WLCR_REQ_wl_surface_commit, "");
+	/* and those the app asked for since its last commit */
+	for (uint32_t i = 0; i < o->surface->pending.nframes && ret == 0; i++)
+		ret = SEND(c, o->id, WLCR_REQ_wl_surface_frame, "n", o->surface->pending.frames[i]);
+	return ret;
+}
+
+static int phase_content(struct wlcr_client *c)
+{
+	struct wlcr_replay *rp = c->replay;
+	struct collect col;
+	if (collect(c, &col) < 0)
+		return -ENOMEM;
+	int ret = 0;
+	uint32_t compositor = 0;
+	for (size_t i = 0; i < col.n; i++) {
+		struct wlcr_object *o = col.objs[i];
+		if (!compositor && o->iface == &wlcr_iface_wl_compositor && replayable(o))
+			compositor = o->id;
+		/* the configure of phase 3's commit: acked here, and the app's
+		 * own ack of it later is swallowed */
+		if (o->iface == &wlcr_iface_xdg_surface && replayable(o) &&
+		    o->last_configure_serial && ret == 0) {
+			ret = SEND(c, o->id, WLCR_REQ_xdg_surface_ack_configure, "u",
+				   o->last_configure_serial);
+			o->proxy_acked_serial = o->last_configure_serial;
+		}
+	}
+	/* children before parents: a synchronized child's commit waits for
+	 * its parent's */
+	for (unsigned d = 64; ret == 0; d--) {
+		for (size_t i = 0; i < col.n && ret == 0; i++) {
+			struct wlcr_object *o = col.objs[i];
+			if (o->surface && replayable(o) && depth(c, o) == d)
+				ret = surface_content(c, o, compositor);
+		}
+		if (d == 0)
+			break;
+	}
+	/* wl_display.sync callbacks the app waits for */
+	for (size_t i = 0; i < col.n && ret == 0; i++) {
+		struct wlcr_object *o = col.objs[i];
+		if (o->iface == &wlcr_iface_wl_callback && replayable(o) && o->creator == 1)
+			ret = SEND(c, 1, WLCR_REQ_wl_display_sync, "n", o->id);
+	}
+	free(col.objs);
+	(void)rp;
+	return ret < 0 ? ret : barrier(c);
+}
+
+/* ---- done --------------------------------------------------------------------- */
+
+static bool attached_somewhere(struct collect *col, uint32_t buffer)
+{
+	for (size_t i = 0; i < col->n; i++)
+		if (col->objs[i]->surface && col->objs[i]->surface->committed.attached &&
+		    col->objs[i]->surface->committed.buffer == buffer)
+			return true;
+	return false;
+}
+
+static void phase_done(struct wlcr_client *c)
+{
+	struct collect col;
+	if (collect(c, &col) < 0) {
+		fail(c, "out of memory");
+		return;
+	}
+	for (size_t i = 0; i < col.n; i++) {
+		struct wlcr_object *o = col.objs[i];
+		if (o->zombie && o->id < WLCR_SERVER_ID_MIN) {
+			/* the app waits for it; the old compositor had sent it or
+			 * was about to */
+			SEND_DOWN(c, 1, WLCR_EVT_wl_display_delete_id, "u", o->id);
+			wlcr_journal_remove(&c->journal, o->id);
+		} else if (o->iface == &wlcr_iface_wl_buffer && o->buffer_held &&
+			   !attached_somewhere(&col, o->id)) {
+			/* the new compositor never had it */
+			SEND_DOWN(c, o->id, WLCR_EVT_wl_buffer_release, "");
+			o->buffer_held = false;
+		}
+	}
+	free(col.objs);
+	wlcr_info("client %u: replay done", c->index);
+	c->restored = true;
+	finish(c, NULL);
+}
+
+static void advance(struct wlcr_client *c)
+{
+	struct wlcr_replay *rp = c->replay;
+	int ret = 0;
+	rp->barrier_passed = false;
+	rp->phase++;
+	switch (rp->phase) {
+	case PHASE_REGISTRY:
+		ret = phase_registry(c);
+		break;
+	case PHASE_OBJECTS:
+		ret = phase_objects(c);
+		break;
+	case PHASE_CONTENT:
+		ret = phase_content(c);
+		break;
+	default:
+		phase_done(c);
+		return;
+	}
+	if (ret < 0 && rp->running)
+		fail(c, "cannot queue the replay's requests: %s", strerror(-ret));
+}
+
+int wlcr_replay_start(struct wlcr_client *c, struct wlcr_control *ctl, const uint8_t *token,
+		      size_t token_len, int *fds, size_t nfds, char *err, size_t errlen)
+{
+	struct wlcr_replay *rp = c->replay;
+	if (!rp || rp->running || rp->phase || token_len != 16 ||
+	    memcmp(rp->img->token.data, token, 16) != 0) {
+		snprintf(err, errlen, "no restored connection waits for this token");
+		return -ENOENT;
+	}
+	rp->pool_fds = malloc((nfds ? nfds : 1) * sizeof(int));
+	if (!rp->pool_fds) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	memcpy(rp->pool_fds, fds, nfds * sizeof(int));
+	rp->npools = nfds;
+	rp->ctl = ctl;
+	rp->running = true;
+	rp->phase = PHASE_IDS;
+	if (phase_ids(c) < 0) {
+		snprintf(err, errlen, "out of memory");
+		rp->ctl = NULL;
+		rp->running = false;
+		return -ENOMEM;
+	}
+	wlcr_info("client %u: replay of %zu objects started (%zu shm pools)", c->index,
+		  rp->img->journal->n_objects, nfds);
+	return 0;
+}
+
+/* ---- events and requests while and after replaying ------------------------------ */
+
+static bool same_as_known(struct wlcr_client *c, const struct wlcr_wire_msg *m, const uint8_t *bytes)
+{
+	struct wlcr_object *o = wlcr_journal_get(&c->journal, m->sender);
+	if (!o || !o->events || m->opcode >= o->iface->nevents || !o->events[m->opcode])
+		return false;
+	const struct wlcr_msgcopy *k = o->events[m->opcode];
+	return k->size == m->size && memcmp(k->bytes, bytes, m->size) == 0;
+}
+
+bool wlcr_replay_consumes(struct wlcr_client *c, uint32_t sender, uint16_t opcode,
+			  const uint8_t *bytes, uint16_t size)
+{
+	struct wlcr_replay *rp = c->replay;
+	if (!rp || !rp->running)
+		return false;
+	if (sender == 1 && opcode == WLCR_EVT_wl_display_delete_id && size == 12) {
+		uint32_t id = wlcr_wire_word(bytes + 8);
+		if (id == rp->barrier) {
+			rp->barrier_passed = true;
+			if (!rp->configures_pending)
+				advance(c);
+			return true;
+		}
+		return (rp->phase == PHASE_IDS && id > 1 && id < rp->next_id) || is_temp(rp, id);
+	}
+	/* the callbacks of phase 1 and the barriers, the temporary regions:
+	 * the same ids as the app's objects, so decided before parsing */
+	return (rp->phase == PHASE_IDS && sender > 1 && sender < rp->next_id) ||
+	       is_temp(rp, sender);
+}
+
+enum wlcr_replay_verdict wlcr_replay_event(struct wlcr_client *c, const struct wlcr_wire_msg *m,
+					   const uint8_t *bytes)
+{
+	struct wlcr_replay *rp = c->replay;
+	if (!rp || !rp->running)
+		return WLCR_REPLAY_FORWARD;
+	if (m->sender == 1 && m->opcode == WLCR_EVT_wl_display_error) {
+		fail(c, "the compositor refused the replay: object %u, code %u: %s", m->args[0].u,
+		     m->args[1].u, m->args[2].str ? m->args[2].str : "");
+		return WLCR_REPLAY_CONSUME;
+	}
+	struct wlcr_object *o = wlcr_journal_get(&c->journal, m->sender);
+	const struct wlcr_interface *it = o ? o->iface : NULL;
+	if (it == &wlcr_iface_xdg_wm_base && m->opcode == WLCR_EVT_xdg_wm_base_ping) {
+		SEND(c, m->sender, WLCR_REQ_xdg_wm_base_pong, "u", m->args[0].u);
+		return WLCR_REPLAY_CONSUME;
+	}
+	if (it == &wlcr_iface_xdg_surface && m->opcode == WLCR_EVT_xdg_surface_configure &&
+	    rp->phase == PHASE_OBJECTS && !o->last_configure_serial) {
+		/* the configure phase 4 acks: journaled before it runs */
+		o->last_configure_serial = m->args[0].u;
+		if (--rp->configures_pending == 0 && rp->barrier_passed)
+			advance(c);
+		return c->dead ? WLCR_REPLAY_CONSUME : WLCR_REPLAY_SWALLOW;
+	}
+	if (it == &wlcr_iface_wl_registry || it == &wlcr_iface_xdg_surface ||
+	    it == &wlcr_iface_xdg_toplevel || it == &wlcr_iface_xdg_popup)
+		return WLCR_REPLAY_SWALLOW;
+	return same_as_known(c, m, bytes) ? WLCR_REPLAY_SWALLOW : WLCR_REPLAY_FORWARD;
+}
+
+bool wlcr_replay_filter_request(struct wlcr_client *c, const struct wlcr_wire_msg *m)
+{
+	if (!c->restored && !c->replay)
+		return true;
+	struct wlcr_object *o = wlcr_journal_get(&c->journal, m->sender);
+	if (!o || o->iface != &wlcr_iface_xdg_surface ||
+	    m->opcode != WLCR_REQ_xdg_surface_ack_configure)
+		return true;
+	/* the app acks a configure of the old compositor, or the one the
+	 * replay already acked: the compositor must not see either */
+	uint32_t serial = m->args[0].u;
+	return serial != o->proxy_acked_serial && serial == o->last_configure_serial;
+}
+
+void wlcr_replay_detach_control(struct wlcr_client *c)
+{
+	if (c->replay) {
+		c->replay->ctl = NULL;
+		if (c->replay->running)
+			fail(c, "the restore gave up waiting");
+	}
+}
+
+void wlcr_replay_free(struct wlcr_client *c)
+{
+	struct wlcr_replay *rp = c->replay;
+	if (!rp)
+		return;
+	if (rp->ctl)
+		wlcr_control_replay_done(rp->ctl, c, "the connection closed");
+	for (size_t i = 0; i < rp->npools; i++)
+		if (rp->pool_fds[i] >= 0)
+			close(rp->pool_fds[i]);
+	free(rp->pool_fds);
+	image__free_unpacked(rp->img, NULL);
+	free(rp);
+	c->replay = NULL;
+}

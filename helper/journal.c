@@ -495,6 +495,63 @@ static int surface_output(struct wlcr_journal *j, struct wlcr_surface *s, uint32
 	return 0;
 }
 
+/* ---- shm pools ---------------------------------------------------------- */
+
+struct wlcr_pool *wlcr_journal_pool_new(struct wlcr_journal *j, uint32_t id)
+{
+	struct wlcr_pool *p = j_calloc(j, 1, sizeof(*p));
+	if (p)
+		p->id = id;
+	return p;
+}
+
+void wlcr_journal_pool_ref(struct wlcr_pool *p)
+{
+	p->refs++;
+}
+
+static void pool_unref(struct wlcr_journal *j, struct wlcr_pool *p)
+{
+	if (!p || (p->refs && --p->refs > 0))
+		return;
+	msgcopy_free(j, p->ctor);
+	j_free(j, p, sizeof(*p));
+}
+
+void wlcr_journal_pool_unref(struct wlcr_journal *j, struct wlcr_pool *p)
+{
+	pool_unref(j, p);
+}
+
+uint64_t wlcr_journal_pool_size(const struct wlcr_object *obj)
+{
+	/* wl_shm.create_pool(id, fd, size): the size is the last word; a
+	 * later wl_shm_pool.resize(size) overrides it */
+	const struct wlcr_msgcopy *resize =
+		obj->setters ? obj->setters[WLCR_REQ_wl_shm_pool_resize] : NULL;
+	if (resize && resize->size >= 12)
+		return (uint32_t)wlcr_wire_word(resize->bytes + 8);
+	if (obj->ctor && obj->ctor->size >= 16)
+		return (uint32_t)wlcr_wire_word(obj->ctor->bytes + obj->ctor->size - 4);
+	return 0;
+}
+
+/* The pool object goes; buffers made from it keep its memory described. */
+static void pool_retire(struct wlcr_journal *j, struct wlcr_object *obj)
+{
+	struct wlcr_pool *p = obj->pool;
+	obj->pool = NULL;
+	if (!p)
+		return;
+	if (p->refs > 1 && !p->retired) {
+		p->retired = true;
+		p->size = wlcr_journal_pool_size(obj);
+		p->ctor = obj->ctor; /* with its fd */
+		obj->ctor = NULL;
+	}
+	pool_unref(j, p);
+}
+
 /* ---- objects -------------------------------------------------------------- */
 
 static void object_free(struct wlcr_journal *j, struct wlcr_object *obj)
@@ -509,6 +566,11 @@ static void object_free(struct wlcr_journal *j, struct wlcr_object *obj)
 		if (obj->events)
 			j_free(j, obj->events, obj->iface->nevents * sizeof(void *));
 	}
+	if (obj->iface == &wlcr_iface_wl_shm_pool)
+		pool_retire(j, obj);
+	else
+		pool_unref(j, obj->pool);
+	obj->pool = NULL;
 	msgcopy_free(j, obj->ctor);
 	surface_free(j, obj->surface);
 	if (obj->region) {
@@ -719,6 +781,16 @@ static int create_from(struct wlcr_journal *j, struct wlcr_object *creator,
 		}
 	} else if (iface == &wlcr_iface_xdg_surface) {
 		obj->role_surface = m->args[1].u;
+	} else if (iface == &wlcr_iface_wl_shm_pool) {
+		obj->pool = wlcr_journal_pool_new(j, obj->id);
+		if (!obj->pool) {
+			snprintf(err, errlen, "cannot record pool %u", obj->id);
+			return -ENOMEM;
+		}
+		obj->pool->refs = 1;
+	} else if (iface == &wlcr_iface_wl_buffer && creator->pool) {
+		obj->pool = creator->pool;
+		obj->pool->refs++;
 	}
 	/* the constructor is the state; its fds (a shm pool) are kept */
 	int ret = msgcopy_set(j, &obj->ctor, m, bytes, fds, true);

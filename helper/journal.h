@@ -56,6 +56,19 @@ struct wlcr_surface {
 	uint64_t commits; /* counter only; the journal keeps no per-commit data */
 };
 
+/* A wl_shm_pool's memory, shared by the pool and the buffers made from it:
+ * buffers outlive a destroyed pool (weston-simple-shm destroys it at once),
+ * and the replay then needs the pool's constructor (and fd) all the same. */
+struct wlcr_pool {
+	uint32_t refs; /* the pool object, if alive, and each buffer */
+	uint32_t id;   /* the pool's object id (may be reused once retired) */
+	bool retired;  /* the pool object is gone; ctor and size are here */
+	struct wlcr_msgcopy *ctor;
+	uint64_t size;
+	uint32_t temp_id; /* replay: the temporary pool standing in for it */
+	int32_t index;	  /* replay: its place in Image.pools */
+};
+
 struct wlcr_object {
 	uint32_t id;
 	const struct wlcr_interface *iface; /* NULL: passed by --allow-unknown */
@@ -71,6 +84,7 @@ struct wlcr_object {
 	 * replay to send only what differs; iface->nevents slots */
 	struct wlcr_msgcopy **events;
 	struct wlcr_surface *surface;	/* wl_surface */
+	struct wlcr_pool *pool;		/* wl_shm_pool, wl_buffer made from one */
 	pixman_region32_t *region;	/* wl_region */
 	bool buffer_held;		/* wl_buffer committed and not released */
 	uint32_t frame_surface;		/* wl_callback from wl_surface.frame */
@@ -114,6 +128,13 @@ void *wlcr_journal_alloc(struct wlcr_journal *j, size_t n, size_t size);
 /* *slot = a copy of one wire message (replacing what was there) */
 int wlcr_journal_copy_bytes(struct wlcr_journal *j, struct wlcr_msgcopy **slot,
 			    const uint8_t *bytes, size_t len);
+/* a pool record (snapshot load); refs = 0, the caller links it */
+struct wlcr_pool *wlcr_journal_pool_new(struct wlcr_journal *j, uint32_t id);
+void wlcr_journal_pool_ref(struct wlcr_pool *p);
+/* drops a reference; frees the record at 0 (or when it had none) */
+void wlcr_journal_pool_unref(struct wlcr_journal *j, struct wlcr_pool *p);
+/* the size a wl_shm_pool has after its last resize */
+uint64_t wlcr_journal_pool_size(const struct wlcr_object *pool_obj);
 /* forgets an object (a zombie whose delete_id the replay sent itself) */
 void wlcr_journal_remove(struct wlcr_journal *j, uint32_t id);
 /* allocates obj's per-opcode setter and event slots */

@@ -24,10 +24,10 @@ struct wlcr_restore {
 };
 
 enum phase {
-	PHASE_IDS = 1,	   /* syncs on every id below next_id */
-	PHASE_REGISTRY,	   /* get_registry: the globals arrive */
-	PHASE_OBJECTS,	   /* constructors, setters, first commits of xdg roles */
-	PHASE_CONTENT,	   /* acks, buffers, callbacks, commits */
+	PHASE_IDS = 1,	/* syncs on every id below next_id */
+	PHASE_REGISTRY, /* get_registry: the globals arrive */
+	PHASE_OBJECTS,	/* constructors, setters, first commits of xdg roles */
+	PHASE_CONTENT,	/* acks, buffers, callbacks, commits */
 	PHASE_DONE,
 };
 
@@ -72,7 +72,7 @@ int wlcr_replay_register(struct wlcr_proxy *proxy, Image *img, char *err, size_t
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
-	int ret = wlcr_snapshot_load(&probe, img->journal, err, errlen);
+	int ret = wlcr_snapshot_load(&probe, img, err, errlen);
 	wlcr_journal_finish(&probe);
 	if (ret < 0)
 		goto fail;
@@ -108,8 +108,7 @@ int wlcr_replay_register(struct wlcr_proxy *proxy, Image *img, char *err, size_t
 	r->img = img;
 	r->next = proxy->restores;
 	proxy->restores = r;
-	wlcr_info("restore of pid %d registered: %zu objects", img->pid,
-		  img->journal->n_objects);
+	wlcr_info("restore of pid %d registered: %zu objects", img->pid, img->journal->n_objects);
 	return 0;
 fail:
 	image__free_unpacked(img, NULL);
@@ -158,7 +157,7 @@ bool wlcr_replay_claim(struct wlcr_client *c, const uint8_t *msg, uint16_t size)
 	/* the journal is as it was at the dump */
 	wlcr_journal_finish(&c->journal);
 	if (wlcr_journal_init(&c->journal) < 0 ||
-	    wlcr_snapshot_load(&c->journal, img->journal, err, sizeof(err)) < 0 ||
+	    wlcr_snapshot_load(&c->journal, img, err, sizeof(err)) < 0 ||
 	    wlcr_objmap_reserve(&c->journal.map, img->journal->next_id) < 0) {
 		wlcr_err("client %u: cannot load its journal: %s", c->index, err);
 		free(rp);
@@ -174,9 +173,8 @@ bool wlcr_replay_claim(struct wlcr_client *c, const uint8_t *msg, uint16_t size)
 	 * bytes */
 	if ((img->has_unread && queue_raw(c, &img->unread, img->unread_fds) < 0) ||
 	    (img->has_to_client && queue_raw(c, &img->to_client, 0) < 0) ||
-	    (img->has_partial_request &&
-	     wlcr_conn_in_append(&c->down, img->partial_request.data, img->partial_request.len) <
-		     0))
+	    (img->has_partial_request && wlcr_conn_in_append(&c->down, img->partial_request.data,
+							     img->partial_request.len) < 0))
 		wlcr_warn("client %u: out of memory for its pending bytes", c->index);
 	wlcr_info("client %u: restored connection of pid %d (was pid %d), %zu objects", c->index,
 		  (int)c->pid, img->pid, img->journal->n_objects);
@@ -301,6 +299,9 @@ static int phase_registry(struct wlcr_client *c)
 
 static const struct wlcr_message *ctor_message(struct wlcr_client *c, const struct wlcr_object *o)
 {
+	/* its pool is gone (and the id maybe reused): the message is known */
+	if (o->iface == &wlcr_iface_wl_buffer && o->pool && o->pool->retired)
+		return &wlcr_iface_wl_shm_pool.requests[WLCR_REQ_wl_shm_pool_create_buffer];
 	struct wlcr_object *creator = wlcr_journal_get(&c->journal, o->creator);
 	uint16_t opcode = (uint16_t)(wlcr_wire_word(o->ctor->bytes + 4) & 0xffff);
 	if (!creator || !creator->iface || opcode >= creator->iface->nrequests)
@@ -324,13 +325,44 @@ static const struct wlcr_global *find_global(struct wlcr_client *c, uint32_t old
 	return NULL;
 }
 
-static int pool_fd(struct wlcr_client *c, uint32_t pool_id)
+static int pool_fd(struct wlcr_client *c, const struct wlcr_pool *rec)
 {
 	struct wlcr_replay *rp = c->replay;
-	for (size_t i = 0; i < rp->img->n_pools && i < rp->npools; i++)
-		if (rp->img->pools[i]->pool_id == pool_id && rp->pool_fds[i] >= 0)
-			return fcntl(rp->pool_fds[i], F_DUPFD_CLOEXEC, 3);
-	return -1;
+	if (!rec || rec->index < 0 || (size_t)rec->index >= rp->npools ||
+	    rp->pool_fds[rec->index] < 0)
+		return -1;
+	return fcntl(rp->pool_fds[rec->index], F_DUPFD_CLOEXEC, 3);
+}
+
+/* A buffer whose pool the app destroyed: a temporary pool from the saved
+ * constructor stands in for it (destroyed again after phase 3). */
+static int temp_pool(struct wlcr_client *c, struct wlcr_pool *rec)
+{
+	struct wlcr_replay *rp = c->replay;
+	if (rec->temp_id)
+		return 0;
+	const struct wlcr_message *msg = &wlcr_iface_wl_shm.requests[WLCR_REQ_wl_shm_create_pool];
+	uint8_t bytes[WLCR_MAX_MESSAGE];
+	struct wlcr_wire_msg m;
+	char err[128];
+	if (!rec->ctor || rec->ctor->size > sizeof(bytes))
+		return -EINVAL;
+	memcpy(bytes, rec->ctor->bytes, rec->ctor->size);
+	if (wlcr_wire_parse(bytes, rec->ctor->size, msg, &m, err, sizeof(err)) < 0)
+		return -EINVAL;
+	/* the wl_shm it was made from: any bound one will do */
+	struct wlcr_object *shm = wlcr_journal_get(&c->journal, m.sender);
+	if (!shm || shm->iface != &wlcr_iface_wl_shm || shm->zombie)
+		return -ENOENT;
+	int fd = pool_fd(c, rec);
+	if (fd < 0)
+		return -ENOENT;
+	rec->temp_id = rp->temp_next++;
+	wlcr_wire_set_word(bytes + m.args[0].offset, rec->temp_id);
+	int ret = send_up(c, bytes, rec->ctor->size, fd);
+	if (ret == 0 && rec->size > m.args[2].u)
+		ret = SEND(c, rec->temp_id, WLCR_REQ_wl_shm_pool_resize, "i", (uint32_t)rec->size);
+	return ret;
 }
 
 static int create(struct wlcr_client *c, struct wlcr_object *o)
@@ -358,9 +390,16 @@ static int create(struct wlcr_client *c, struct wlcr_object *o)
 		}
 		wlcr_wire_set_word(bytes + m.args[0].offset, g->upstream_name);
 	}
+	if (o->iface == &wlcr_iface_wl_buffer && o->pool && o->pool->retired) {
+		if (temp_pool(c, o->pool) < 0) {
+			fail(c, "no pool memory for wl_buffer@%u", o->id);
+			return -ENOENT;
+		}
+		wlcr_wire_set_word(bytes, o->pool->temp_id); /* made from the stand-in */
+	}
 	int fd = -1;
 	if (m.nfds == 1 && o->iface == &wlcr_iface_wl_shm_pool) {
-		fd = pool_fd(c, o->id);
+		fd = pool_fd(c, o->pool);
 		if (fd < 0) {
 			fail(c, "no memory for wl_shm_pool@%u", o->id);
 			return -ENOENT;
@@ -375,7 +414,8 @@ static int create(struct wlcr_client *c, struct wlcr_object *o)
 /* Objects of the creator's and every object argument's: created first. */
 static bool deps_ready(struct wlcr_client *c, const struct wlcr_object *o, const uint8_t *done)
 {
-	if (o->creator > 1 && !done[o->creator])
+	bool retired_pool = o->pool && o->pool->retired && o->iface == &wlcr_iface_wl_buffer;
+	if (o->creator > 1 && !retired_pool && !done[o->creator])
 		return false;
 	const struct wlcr_message *msg = ctor_message(c, o);
 	struct wlcr_wire_msg m;
@@ -394,7 +434,8 @@ static bool deps_ready(struct wlcr_client *c, const struct wlcr_object *o, const
 /* setters that must not be replayed: a stale serial would be refused */
 static bool skip_setter(const struct wlcr_object *o, uint16_t slot)
 {
-	return (o->iface == &wlcr_iface_xdg_surface && slot == WLCR_REQ_xdg_surface_ack_configure) ||
+	return (o->iface == &wlcr_iface_xdg_surface &&
+		slot == WLCR_REQ_xdg_surface_ack_configure) ||
 	       (o->iface == &wlcr_iface_wl_pointer && slot == WLCR_REQ_wl_pointer_set_cursor);
 }
 
@@ -426,6 +467,14 @@ static int phase_objects(struct wlcr_client *c)
 			ret = create(c, o);
 			done[o->id] = 1;
 			progress = true;
+		}
+	}
+	/* the stand-in pools have served */
+	for (size_t i = 0; i < col.n && ret == 0; i++) {
+		struct wlcr_pool *p = col.objs[i]->pool;
+		if (p && p->temp_id) {
+			ret = SEND(c, p->temp_id, WLCR_REQ_wl_shm_pool_destroy, "");
+			p->temp_id = 0;
 		}
 	}
 	for (size_t i = 0; i < col.n && ret == 0; i++) {
@@ -495,9 +544,11 @@ static int surface_content(struct wlcr_client *c, struct wlcr_object *o, uint32_
 		ret = region(c, compositor, o->id, WLCR_REQ_wl_surface_set_opaque_region,
 			     &st->opaque);
 	if (ret == 0 && st->input_set && compositor)
-		ret = region(c, compositor, o->id, WLCR_REQ_wl_surface_set_input_region, &st->input);
+		ret = region(c, compositor, o->id, WLCR_REQ_wl_surface_set_input_region,
+			     &st->input);
 	if (ret == 0 && st->scale != 1)
-		ret = SEND(c, o->id, WLCR_REQ_wl_surface_set_buffer_scale, "i", (uint32_t)st->scale);
+		ret = SEND(c, o->id, WLCR_REQ_wl_surface_set_buffer_scale, "i",
+			   (uint32_t)st->scale);
 	if (ret == 0 && st->transform)
 		ret = SEND(c, o->id, WLCR_REQ_wl_surface_set_buffer_transform, "i",
 			   (uint32_t)st->transform);
@@ -509,8 +560,8 @@ static int surface_content(struct wlcr_client *c, struct wlcr_object *o, uint32_
 		ret = SEND(c, o->id, WLCR_REQ_wl_surface_frame, "n", st->frames[i]);
 	struct wlcr_object *buf = st->attached ? wlcr_journal_get(&c->journal, st->buffer) : NULL;
 	if (ret == 0 && buf && !buf->zombie) {
-		ret = SEND(c, o->id, WLCR_REQ_wl_surface_attach, "oii", st->buffer, (uint32_t)st->dx,
-			   (uint32_t)st->dy);
+		ret = SEND(c, o->id, WLCR_REQ_wl_surface_attach, "oii", st->buffer,
+			   (uint32_t)st->dx, (uint32_t)st->dy);
 		if (ret == 0)
 			ret = SEND(c, o->id, WLCR_REQ_wl_surface_damage, "iiii", 0u, 0u,
 				   (uint32_t)INT32_MAX, (uint32_t)INT32_MAX);
@@ -660,7 +711,8 @@ int wlcr_replay_start(struct wlcr_client *c, struct wlcr_control *ctl, const uin
 
 /* ---- events and requests while and after replaying ------------------------------ */
 
-static bool same_as_known(struct wlcr_client *c, const struct wlcr_wire_msg *m, const uint8_t *bytes)
+static bool same_as_known(struct wlcr_client *c, const struct wlcr_wire_msg *m,
+			  const uint8_t *bytes)
 {
 	struct wlcr_object *o = wlcr_journal_get(&c->journal, m->sender);
 	if (!o || !o->events || m->opcode >= o->iface->nevents || !o->events[m->opcode])

@@ -136,10 +136,13 @@ static JMessage **messages_out(struct wlcr_msgcopy *const *slots, uint16_t n, si
 }
 
 struct build_ctx {
+	const struct wlcr_journal *j;
 	Journal *journal;
 	Image *img;
 	pid_t pid;
 	int err;
+	struct wlcr_pool **recs; /* img->pools[i] describes recs[i] */
+	size_t nrecs;
 };
 
 /* The app's mapping of a pool's file, from /proc/PID/maps by its identity:
@@ -174,22 +177,28 @@ static void find_mapping(pid_t pid, int fd, ShmPool *pool)
 	fclose(f);
 }
 
-static uint64_t pool_size(const struct wlcr_object *obj)
-{
-	/* wl_shm.create_pool(id, fd, size): the size is the last word; a
-	 * later wl_shm_pool.resize(size) overrides it */
-	const struct wlcr_msgcopy *resize =
-		obj->setters ? obj->setters[WLCR_REQ_wl_shm_pool_resize] : NULL;
-	if (resize && resize->size >= 12)
-		return (uint32_t)wlcr_wire_word(resize->bytes + 8);
-	if (obj->ctor && obj->ctor->size >= 16)
-		return (uint32_t)wlcr_wire_word(obj->ctor->bytes + obj->ctor->size - 4);
-	return 0;
-}
-
-static int add_pool(struct build_ctx *ctx, const struct wlcr_object *obj, JObject *o)
+/* The index in img->pools of the pool record, adding it on first use. */
+static int pool_index(struct build_ctx *ctx, const struct wlcr_journal *j, struct wlcr_pool *rec)
 {
 	Image *img = ctx->img;
+	for (size_t i = 0; i < ctx->nrecs; i++)
+		if (ctx->recs[i] == rec)
+			return (int)i;
+	const struct wlcr_msgcopy *ctor = rec->ctor;
+	uint64_t size = rec->size;
+	if (!rec->retired) {
+		const struct wlcr_object *pool = wlcr_journal_get(j, rec->id);
+		if (!pool || pool->pool != rec)
+			return -EINVAL;
+		ctor = pool->ctor;
+		size = wlcr_journal_pool_size(pool);
+	}
+	if (!ctor || ctor->nfds != 1)
+		return -EINVAL;
+	struct wlcr_pool **recs = realloc(ctx->recs, (ctx->nrecs + 1) * sizeof(*recs));
+	if (!recs)
+		return -ENOMEM;
+	ctx->recs = recs;
 	ShmPool **pools = realloc(img->pools, (img->n_pools + 1) * sizeof(*pools));
 	if (!pools)
 		return -ENOMEM;
@@ -199,24 +208,29 @@ static int add_pool(struct build_ctx *ctx, const struct wlcr_object *obj, JObjec
 		return -ENOMEM;
 	shm_pool__init(p);
 	pools[img->n_pools++] = p;
-	p->pool_id = obj->id;
-	p->size = pool_size(obj);
-	o->has_pool = true;
-	o->pool = (uint32_t)(img->n_pools - 1);
-	int fd = obj->ctor->fds[0];
+	recs[ctx->nrecs++] = rec;
+	p->pool_id = rec->id;
+	p->size = size;
+	if (rec->retired) {
+		p->has_retired = p->retired = true;
+		p->has_ctor = true;
+		if (!bytes_dup(&p->ctor, ctor->bytes, ctor->size))
+			return -ENOMEM;
+	}
+	int fd = ctor->fds[0];
 	find_mapping(ctx->pid, fd, p);
-	if (p->has_map_start)
-		return 0;
-	/* not mapped by the app: the content itself goes into the image */
-	if (p->size > 256u * 1024 * 1024)
-		return -EFBIG;
-	p->has_content = true;
-	p->content.data = malloc(p->size ? p->size : 1);
-	if (!p->content.data)
-		return -ENOMEM;
-	ssize_t n = pread(fd, p->content.data, p->size, 0);
-	p->content.len = n > 0 ? (size_t)n : 0;
-	return 0;
+	if (!p->has_map_start) {
+		/* not mapped by the app: the content itself goes into the image */
+		if (p->size > 256u * 1024 * 1024)
+			return -EFBIG;
+		p->has_content = true;
+		p->content.data = malloc(p->size ? p->size : 1);
+		if (!p->content.data)
+			return -ENOMEM;
+		ssize_t n = pread(fd, p->content.data, p->size, 0);
+		p->content.len = n > 0 ? (size_t)n : 0;
+	}
+	return (int)(img->n_pools - 1);
 }
 
 static void object_out(struct wlcr_object *obj, void *data)
@@ -267,9 +281,15 @@ static void object_out(struct wlcr_object *obj, void *data)
 		goto nomem;
 	if (obj->region)
 		o->region = rects_from(obj->region, &o->n_region);
-	if (obj->iface == &wlcr_iface_wl_shm_pool && !obj->zombie && obj->ctor &&
-	    obj->ctor->nfds == 1)
-		ctx->err = add_pool(ctx, obj, o);
+	if (obj->pool && !obj->zombie) {
+		int index = pool_index(ctx, ctx->j, obj->pool);
+		if (index < 0) {
+			ctx->err = index;
+			return;
+		}
+		o->has_pool = true;
+		o->pool = (uint32_t)index;
+	}
 	return;
 nomem:
 	ctx->err = -ENOMEM;
@@ -295,8 +315,9 @@ int wlcr_snapshot_build(const struct wlcr_journal *j, const struct wlcr_registry
 	jn->objects = calloc(n ? n : 1, sizeof(*jn->objects));
 	if (!jn->objects)
 		return -ENOMEM;
-	struct build_ctx ctx = { jn, img, pid, 0 };
+	struct build_ctx ctx = { j, jn, img, pid, 0, NULL, 0 };
 	wlcr_objmap_for_each(&j->map, object_out, &ctx);
+	free(ctx.recs);
 	if (ctx.err)
 		return ctx.err;
 
@@ -391,7 +412,8 @@ static int messages_in(struct wlcr_journal *j, struct wlcr_msgcopy **slots, uint
 	return 0;
 }
 
-static int object_in(struct wlcr_journal *j, const JObject *o)
+static int object_in(struct wlcr_journal *j, const JObject *o, struct wlcr_pool **recs,
+		     size_t nrecs)
 {
 	const struct wlcr_interface *iface = NULL;
 	if (o->interface) {
@@ -417,6 +439,12 @@ static int object_in(struct wlcr_journal *j, const JObject *o)
 	obj->last_configure_serial = o->last_configure_serial;
 	obj->last_acked_serial = o->last_acked_serial;
 	obj->focus = o->focus;
+	if (o->has_pool) {
+		if (o->pool >= nrecs)
+			return -EINVAL;
+		obj->pool = recs[o->pool];
+		wlcr_journal_pool_ref(obj->pool);
+	}
 	int ret = 0;
 	if (o->has_ctor)
 		ret = wlcr_journal_copy_bytes(j, &obj->ctor, o->ctor.data, o->ctor.len);
@@ -446,8 +474,31 @@ static int object_in(struct wlcr_journal *j, const JObject *o)
 	return ret;
 }
 
-int wlcr_snapshot_load(struct wlcr_journal *j, const Journal *in, char *err, size_t errlen)
+int wlcr_snapshot_load(struct wlcr_journal *j, const Image *img, char *err, size_t errlen)
 {
+	const Journal *in = img->journal;
+	struct wlcr_pool **recs = calloc(img->n_pools + 1, sizeof(*recs));
+	if (!recs) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < img->n_pools; i++) {
+		const ShmPool *p = img->pools[i];
+		recs[i] = wlcr_journal_pool_new(j, p->pool_id);
+		if (!recs[i] ||
+		    (p->retired &&
+		     (!p->has_ctor ||
+		      wlcr_journal_copy_bytes(j, &recs[i]->ctor, p->ctor.data, p->ctor.len) < 0))) {
+			snprintf(err, errlen, "shm pool %zu: missing or bad constructor", i);
+			free(recs);
+			return -EINVAL;
+		}
+		recs[i]->retired = p->retired;
+		recs[i]->size = p->size;
+		recs[i]->index = (int32_t)i;
+		/* retired records live as long as their buffers; the pool
+		 * object holds its own reference */
+	}
 	/* ids freed before the dump leave holes: the slots exist all the same */
 	if (in->next_id < 2 || in->next_id >= WLCR_SERVER_ID_MIN ||
 	    wlcr_objmap_reserve(&j->map, in->next_id) < 0) {
@@ -456,8 +507,11 @@ int wlcr_snapshot_load(struct wlcr_journal *j, const Journal *in, char *err, siz
 	}
 	for (size_t i = 0; i < in->n_objects; i++) {
 		const JObject *o = in->objects[i];
-		int ret = o->id == 0 || o->id >= WLCR_SERVER_ID_MIN ? -ERANGE : object_in(j, o);
+		int ret = o->id == 0 || o->id >= WLCR_SERVER_ID_MIN
+				  ? -ERANGE
+				  : object_in(j, o, recs, img->n_pools);
 		if (ret < 0) {
+			free(recs);
 			snprintf(err, errlen, "object %u (%s): %s", o->id,
 				 o->interface ? o->interface : "?",
 				 ret == -ENOENT	  ? "interface unknown to this wlcr-proxy"
@@ -466,5 +520,10 @@ int wlcr_snapshot_load(struct wlcr_journal *j, const Journal *in, char *err, siz
 			return ret == -ENOMEM ? ret : -EINVAL;
 		}
 	}
+	/* a record nothing refers to (a corrupt image) is dropped */
+	for (size_t i = 0; i < img->n_pools; i++)
+		if (recs[i]->refs == 0)
+			wlcr_journal_pool_unref(j, recs[i]);
+	free(recs);
 	return 0;
 }

@@ -17,6 +17,6 @@ int wlcr_snapshot_build(const struct wlcr_journal *j, const struct wlcr_registry
 /* Rebuilds a journal from an image: objects, their state and zombies.
  * Pools get no fd here (the replay brings them). Returns 0 or -EINVAL with
  * err saying which object is malformed. */
-int wlcr_snapshot_load(struct wlcr_journal *j, const Journal *in, char *err, size_t errlen);
+int wlcr_snapshot_load(struct wlcr_journal *j, const Image *img, char *err, size_t errlen);
 
 #endif

@@ -124,8 +124,8 @@ static int open_pools(int pid, const Image *img, int *fds, char *err, size_t err
 			/* a fresh memfd with the saved content */
 			int fd = memfd_create("wlcr-pool", MFD_CLOEXEC);
 			if (fd < 0 || ftruncate(fd, (off_t)p->size) < 0 ||
-			    (p->content.len &&
-			     pwrite(fd, p->content.data, p->content.len, 0) != (ssize_t)p->content.len)) {
+			    (p->content.len && pwrite(fd, p->content.data, p->content.len, 0) !=
+						       (ssize_t)p->content.len)) {
 				snprintf(err, errlen, "pool %u: cannot recreate its content: %s",
 					 p->pool_id, strerror(errno));
 				if (fd >= 0)

@@ -35,3 +35,41 @@ e2e_shot_of() {
 	wt_kill "${!pidvar}"
 	wt_wait_for 10 "the $name window to go" e2e_gone
 }
+
+# e2e_tree PID: PID and all its descendants.
+e2e_tree() {
+	local p c
+	echo "$1"
+	for p in /proc/"$1"/task/*/children; do
+		for c in $(cat "$p" 2>/dev/null); do
+			e2e_tree "$c"
+		done
+	done
+}
+
+# e2e_checkpoint_restore PID NAME [CRIU_DUMP_ARGS...]: plain criu with the plugin, as a user
+# would run it: dump PID into $WT_DIR/NAME.img, wait for its pid to be free, restore it
+# detached. Sets E2E_DUMP_MS and E2E_RESTORE_MS.
+e2e_checkpoint_restore() {
+	local pid=$1 name=$2 dir=$WT_DIR/$2.img t0 t1 t2 p tree
+	shift 2
+	mkdir -p "$dir"
+	tree=$(e2e_tree "$pid")
+	t0=$(wt__now_us)
+	criu dump -t "$pid" -D "$dir" --lib "$WLCR_TOP/build/lib/criu" -v4 -o dump.log "$@" ||
+		wt_fail "criu dump failed: $(grep -E 'Error|wlcr:' "$dir/dump.log" | grep -v RLIMIT)"
+	t1=$(wt__now_us)
+	E2E_DUMP_MS=$(((t1 - t0) / 1000))
+	[[ " $* " == *" -R "* || " $* " == *" --leave-running "* ]] && return 0
+	# every pid of the tree must be free again (pid 1 reaps orphans late here)
+	for p in $tree; do
+		wt_wait_gone 10 "$p"
+	done
+	t1=$(wt__now_us)
+	criu restore -D "$dir" -d --lib "$WLCR_TOP/build/lib/criu" -v4 -o restore.log ||
+		wt_fail "criu restore failed: $(grep -E 'Error|wlcr:' "$dir/restore.log" | grep -v RLIMIT)"
+	t2=$(wt__now_us)
+	E2E_RESTORE_MS=$(((t2 - t1) / 1000))
+	wt_alive "$pid" || wt_fail "pid $pid is not running after the restore"
+	wt_log "$name: dump ${E2E_DUMP_MS} ms, restore ${E2E_RESTORE_MS} ms"
+}

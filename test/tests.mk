@@ -49,7 +49,7 @@ tests: all $(UNIT_BIN) $(FUZZ_REPLAY) $(TEST_HELPERS)
 # and the proxy's end-to-end tests again under AddressSanitizer/UBSan.
 ASAN_B := build/asan
 E2E_TESTS := $(sort $(filter-out test/e2e/lib.sh,$(wildcard test/e2e/*.sh)))
-E2E_PROXY_TESTS := $(sort $(wildcard test/e2e/proxy-*.sh))
+E2E_PROXY_TESTS := $(E2E_TESTS)
 ZDTM_TESTS := $(sort $(wildcard test/zdtm/*.sh))
 LIB_TESTS := $(sort $(wildcard test/lib/selftest-*.sh))
 

@@ -118,7 +118,7 @@ $(PROXY): $(call obj,helper/main.c) $(HELPER_O) $(COMMON_O)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,$(PROXY_PKGS))
 
-$(CLI): $(call obj,$(CLI_SRC)) $(COMMON_O)
+$(CLI): $(call obj,$(CLI_SRC)) $(COMMON_O) $(GEN_PROTO_O)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,$(CLI_PKGS))
 

@@ -22,5 +22,8 @@ int wlcr_cli_proxy_alive(const struct wlcr_cli_target *t);
 
 int wlcr_cmd_run(int argc, char **argv);
 int wlcr_cmd_ls(int argc, char **argv);
+int wlcr_cmd_dump(int argc, char **argv);
+int wlcr_cmd_restore(int argc, char **argv);
+int wlcr_cmd_show(int argc, char **argv);
 
 #endif

@@ -20,6 +20,12 @@ static const char usage[] =
 	"  ls [--socket NAME]\n"
 	"        list the proxy's clients: pid, title, live objects, journal size,\n"
 	"        and whether each can be checkpointed (and why not)\n"
+	"  dump [-R] PID DIR\n"
+	"        checkpoint PID's process tree with criu and the wlcr plugin\n"
+	"  restore DIR\n"
+	"        restore it (to the proxy it came from, or the one WLCR_SOCKET names)\n"
+	"  show IMAGE\n"
+	"        print a wayland-<ino>.img readably\n"
 	"\n"
 	"  -h, --help       this text\n"
 	"  -v, --version    print the version\n"
@@ -45,6 +51,12 @@ int main(int argc, char **argv)
 		return wlcr_cmd_run(argc - 1, argv + 1);
 	if (strcmp(cmd, "ls") == 0)
 		return wlcr_cmd_ls(argc - 1, argv + 1);
+	if (strcmp(cmd, "dump") == 0)
+		return wlcr_cmd_dump(argc - 1, argv + 1);
+	if (strcmp(cmd, "restore") == 0)
+		return wlcr_cmd_restore(argc - 1, argv + 1);
+	if (strcmp(cmd, "show") == 0)
+		return wlcr_cmd_show(argc - 1, argv + 1);
 	fprintf(stderr, "wlcr: unknown command '%s'\n\n%s", cmd, usage);
 	return 2;
 }

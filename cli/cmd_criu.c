@@ -98,9 +98,14 @@ static void read_log(const char *dir, const char *name, bool show_errors, struct
 		const char *p = strstr(line, "Can't fork for ");
 		if (p && strstr(line, "File exists"))
 			f->fork_busy_pid = atoi(p + strlen("Can't fork for "));
+		/* criu names the other end of a socket it cannot dump in one
+		 * of two ways, with or without --ext-unix-sk */
 		p = strstr(line, "peer name: ");
 		if (p && strstr(line, "Can't dump half of stream unix connection"))
 			snprintf(f->foreign, sizeof(f->foreign), "%s", p + strlen("peer name: "));
+		p = strstr(line, " name ");
+		if (p && strstr(line, "Runaway socket:"))
+			snprintf(f->foreign, sizeof(f->foreign), "%s", p + strlen(" name "));
 		if (show_errors && (strstr(line, "Error") || strstr(line, " wlcr: ")) &&
 		    !strstr(line, "RLIMIT"))
 			fprintf(stderr, "    %s", line);
@@ -148,21 +153,25 @@ int wlcr_cmd_dump(int argc, char **argv)
 		fprintf(stderr, "wlcr dump: cannot create %s: %s\n", dir, strerror(errno));
 		return 1;
 	}
-	char *args[] = { "criu", "dump", "-t", (char *)pid, "-D", (char *)dir, "--lib",
-			 (char *)plugin_dir(lib, sizeof(lib)), "-v4", "-o", "dump.log",
-			 leave ? "-R" : NULL, NULL };
+	char *args[] = { "criu", "dump",      "-t",	  (char *)pid,
+			 "-D",	 (char *)dir, "--lib",	  (char *)plugin_dir(lib, sizeof(lib)),
+			 "-v4",	 "-o",	      "dump.log", leave ? "-R" : NULL,
+			 NULL };
 	double t0 = now_ms();
 	int ret = run(args);
 	double t1 = now_ms();
 	struct log_facts f;
 	read_log(dir, "dump.log", ret != 0, &f);
 	if (ret != 0) {
-		fprintf(stderr, "wlcr dump: criu dump of %s failed (exit %d); the app keeps running\n",
-			pid, ret);
+		fprintf(stderr,
+			"wlcr dump: criu dump of %s failed (exit %d); the app keeps running\n", pid,
+			ret);
 		if (f.foreign[0])
 			fprintf(stderr,
-				"wlcr dump: the app holds a socket to %s, outside the dumped tree and "
-				"not a wlcr proxy: start it without that service (wlcr run --no-bus "
+				"wlcr dump: the app holds a socket to %s, outside the dumped tree "
+				"and "
+				"not a wlcr proxy: start it without that service (wlcr run "
+				"--no-bus "
 				"for the session and accessibility buses)\n",
 				f.foreign);
 		return 1;
@@ -223,8 +232,17 @@ int wlcr_cmd_restore(int argc, char **argv)
 		images++;
 	}
 	closedir(d);
-	char *args[] = { "criu", "restore", "-D", (char *)dir, "-d", "--lib",
-			 (char *)plugin_dir(lib, sizeof(lib)), "-v4", "-o", "restore.log", NULL };
+	char *args[] = { "criu",
+			 "restore",
+			 "-D",
+			 (char *)dir,
+			 "-d",
+			 "--lib",
+			 (char *)plugin_dir(lib, sizeof(lib)),
+			 "-v4",
+			 "-o",
+			 "restore.log",
+			 NULL };
 	double t0 = now_ms();
 	int ret = 0;
 	struct log_facts f;

@@ -89,7 +89,8 @@ int wlcr_cmd_show(int argc, char **argv)
 	}
 	for (size_t i = 0; i < j->n_objects; i++) {
 		const JObject *o = j->objects[i];
-		printf("    %s@%u v%u", o->interface ? o->interface : "(unknown)", o->id, o->version);
+		printf("    %s@%u v%u", o->interface ? o->interface : "(unknown)", o->id,
+		       o->version);
 		if (o->zombie)
 			printf(" zombie (delete_id pending)");
 		if (o->creator)

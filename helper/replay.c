@@ -334,6 +334,19 @@ static int pool_fd(struct wlcr_client *c, const struct wlcr_pool *rec)
 	return fcntl(rp->pool_fds[rec->index], F_DUPFD_CLOEXEC, 3);
 }
 
+/* The journal keeps a dup of a pool's fd, as it did before the dump, so
+ * that the restored app can be checkpointed again. */
+static void keep_fd(struct wlcr_msgcopy *ctor, int fd)
+{
+	if (!ctor || ctor->nfds)
+		return;
+	int dup = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	if (dup >= 0) {
+		ctor->fds[0] = dup;
+		ctor->nfds = 1;
+	}
+}
+
 /* A buffer whose pool the app destroyed: a temporary pool from the saved
  * constructor stands in for it (destroyed again after phase 3). */
 static int temp_pool(struct wlcr_client *c, struct wlcr_pool *rec)
@@ -356,7 +369,8 @@ static int temp_pool(struct wlcr_client *c, struct wlcr_pool *rec)
 		return -ENOENT;
 	int fd = pool_fd(c, rec);
 	if (fd < 0)
-		return -ENOENT;
+		return -ENOMEM;
+	keep_fd(rec->ctor, fd);
 	rec->temp_id = rp->temp_next++;
 	wlcr_wire_set_word(bytes + m.args[0].offset, rec->temp_id);
 	int ret = send_up(c, bytes, rec->ctor->size, fd);
@@ -404,6 +418,7 @@ static int create(struct wlcr_client *c, struct wlcr_object *o)
 			fail(c, "no memory for wl_shm_pool@%u", o->id);
 			return -ENOENT;
 		}
+		keep_fd(o->ctor, fd);
 	} else if (m.nfds) {
 		fail(c, "%s@%u: cannot recreate a constructor with fds", o->iface->name, o->id);
 		return -EINVAL;

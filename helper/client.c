@@ -247,6 +247,24 @@ static bool rewrite_registry_event(struct wlcr_client *c, const struct wlcr_wire
 	return true;
 }
 
+/* A restored app's clocks run in its own time namespace: the millisecond
+ * timestamps of input and frame events are moved onto its clock. */
+static void shift_times(struct wlcr_client *c, const struct wlcr_object *obj,
+			const struct wlcr_wire_msg *m, uint8_t *bytes)
+{
+	uint32_t shift = (uint32_t)c->time_offset_ms; /* wraps like the protocol's */
+	if (obj->iface == &wlcr_iface_wl_callback) {
+		/* a frame callback's data is a timestamp; a sync's is a serial */
+		if (obj->frame_surface)
+			wlcr_wire_set_word(bytes + m->args[0].offset, m->args[0].u + shift);
+		return;
+	}
+	for (unsigned i = 0; i < m->msg->nargs; i++)
+		if (m->msg->args[i].kind == WLCR_ARG_UINT &&
+		    strcmp(m->msg->args[i].name, "time") == 0)
+			wlcr_wire_set_word(bytes + m->args[i].offset, m->args[i].u + shift);
+}
+
 static bool handle_event(struct wlcr_client *c, uint8_t *bytes, uint16_t size, uint32_t sender,
 			 uint16_t opcode)
 {
@@ -331,6 +349,8 @@ static bool handle_event(struct wlcr_client *c, uint8_t *bytes, uint16_t size, u
 		close_fds(fds, m.nfds);
 		return true;
 	}
+	if (c->time_offset_ms)
+		shift_times(c, obj, &m, bytes);
 	if (wlcr_conn_write(&c->down, bytes, size, fds, m.nfds) < 0) {
 		wlcr_client_close(c, "out of memory");
 		return false;

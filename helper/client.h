@@ -36,6 +36,9 @@ struct wlcr_client {
 	struct wlcr_replay *replay;
 	bool restored;
 	bool first_message_seen;
+	/* restored into a time namespace: its CLOCK_MONOTONIC minus the
+	 * compositor's, in ms, added to the timestamps of events */
+	int64_t time_offset_ms;
 };
 
 /* Takes ownership of fd (accepted from the listening socket). Returns the

@@ -214,7 +214,7 @@ static bool replay(struct wlcr_control *ctl, const CtlRequest *req, char *err, s
 		if (c->dead || !c->replay)
 			continue;
 		if (wlcr_replay_start(c, ctl, req->token.data, req->token.len, ctl->fds, ctl->nfds,
-				      err, errlen) == 0) {
+				      req->has_pid ? req->pid : 0, err, errlen) == 0) {
 			ctl->nfds = 0; /* the replay owns them */
 			ctl->replaying = c->index;
 			wlcr_client_kick(c);

@@ -694,8 +694,27 @@ static void advance(struct wlcr_client *c)
 		fail(c, "cannot queue the replay's requests: %s", strerror(-ret));
 }
 
+/* CLOCK_MONOTONIC offset of the task's time namespace, in ms (criu restores
+ * tasks into one so that their clocks go on from where they were). */
+static int64_t time_offset_ms(int pid)
+{
+	char path[64], line[128];
+	int64_t ms = 0;
+	snprintf(path, sizeof(path), "/proc/%d/timens_offsets", pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		long long sec, nsec;
+		if (sscanf(line, "monotonic %lld %lld", &sec, &nsec) == 2)
+			ms = sec * 1000 + nsec / 1000000;
+	}
+	fclose(f);
+	return ms;
+}
+
 int wlcr_replay_start(struct wlcr_client *c, struct wlcr_control *ctl, const uint8_t *token,
-		      size_t token_len, int *fds, size_t nfds, char *err, size_t errlen)
+		      size_t token_len, int *fds, size_t nfds, int pid, char *err, size_t errlen)
 {
 	struct wlcr_replay *rp = c->replay;
 	if (!rp || rp->running || rp->phase || token_len != 16 ||
@@ -713,14 +732,16 @@ int wlcr_replay_start(struct wlcr_client *c, struct wlcr_control *ctl, const uin
 	rp->ctl = ctl;
 	rp->running = true;
 	rp->phase = PHASE_IDS;
+	if (pid > 0)
+		c->time_offset_ms = time_offset_ms(pid);
 	if (phase_ids(c) < 0) {
 		snprintf(err, errlen, "out of memory");
 		rp->ctl = NULL;
 		rp->running = false;
 		return -ENOMEM;
 	}
-	wlcr_info("client %u: replay of %zu objects started (%zu shm pools)", c->index,
-		  rp->img->journal->n_objects, nfds);
+	wlcr_info("client %u: replay of %zu objects started (%zu shm pools, clock offset %lld ms)",
+		  c->index, rp->img->journal->n_objects, nfds, (long long)c->time_offset_ms);
 	return 0;
 }
 

@@ -37,7 +37,7 @@ bool wlcr_replay_claim(struct wlcr_client *c, const uint8_t *msg, uint16_t size)
 
 /* Starts the replay; the answer goes to ctl when it ends. Takes the fds. */
 int wlcr_replay_start(struct wlcr_client *c, struct wlcr_control *ctl, const uint8_t *token,
-		      size_t token_len, int *fds, size_t nfds, char *err, size_t errlen);
+		      size_t token_len, int *fds, size_t nfds, int pid, char *err, size_t errlen);
 
 /* Called for each raw event while a replay runs, before parsing: true when
  * it is the replay's own (its callbacks, barriers, temporary objects). */

@@ -192,7 +192,32 @@ static void registry_names_and_versions_are_rewritten(void)
 	session_finish(&s);
 }
 
+static void restored_clients_get_timestamps_on_their_clock(void)
+{
+	struct session s;
+	CHECK(session_init(&s) == 0);
+	CHECK(session_toplevel(&s));
+	CHECK(REQ(&s, 6, WLCR_REQ_wl_surface_frame, "n", 11u));
+	CHECK(REQ(&s, 1, WLCR_REQ_wl_display_sync, "n", 12u));
+	s.c->time_offset_ms = -1500;
+	uint8_t b[64];
+	/* a frame callback carries a time: shifted */
+	int n = wlcr_wire_build(b, sizeof(b), 11, WLCR_EVT_wl_callback_done, "u", 100000u);
+	wlcr_conn_in_append(&s.c->up, b, (size_t)n);
+	CHECK(wlcr_client_process(s.c, false));
+	CHECK_EQ(wlcr_wire_word(s.c->down.out.data + s.c->down.out.start + 8), 98500);
+	wlcr_conn_out_discard(&s.c->down);
+	/* a sync's callback carries a serial: untouched */
+	n = wlcr_wire_build(b, sizeof(b), 12, WLCR_EVT_wl_callback_done, "u", 100000u);
+	wlcr_conn_in_append(&s.c->up, b, (size_t)n);
+	CHECK(wlcr_client_process(s.c, false));
+	CHECK_EQ(wlcr_wire_word(s.c->down.out.data + s.c->down.out.start + 8), 100000);
+	session_finish(&s);
+}
+
 static const struct unit_case cases[] = {
+	{ "restored_clients_get_timestamps_on_their_clock",
+	  restored_clients_get_timestamps_on_their_clock },
 	{ "bad_size", bad_size },
 	{ "unknown_object", unknown_object },
 	{ "opcode_out_of_range", opcode_out_of_range },

@@ -339,6 +339,9 @@ static bool handle_event(struct wlcr_client *c, uint8_t *bytes, uint16_t size, u
 		close_fds(fds, m.nfds);
 		return true;
 	}
+	/* before journaling: a destructor event frees obj */
+	if (c->time_offset_ms && verdict == WLCR_REPLAY_FORWARD)
+		shift_times(c, obj, &m, bytes);
 	if (wlcr_journal_event(&c->journal, obj, &m, bytes, fds, err, sizeof(err)) < 0) {
 		close_fds(fds, m.nfds);
 		wlcr_err("client %u: %s@%u.%s: %s", c->index, it->name, sender, msg->name, err);
@@ -349,8 +352,6 @@ static bool handle_event(struct wlcr_client *c, uint8_t *bytes, uint16_t size, u
 		close_fds(fds, m.nfds);
 		return true;
 	}
-	if (c->time_offset_ms)
-		shift_times(c, obj, &m, bytes);
 	if (wlcr_conn_write(&c->down, bytes, size, fds, m.nfds) < 0) {
 		wlcr_client_close(c, "out of memory");
 		return false;

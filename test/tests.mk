@@ -40,7 +40,22 @@ $(PNGCMP): $(B)/obj/test/lib/pngcmp.o
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,libpng)
 
-tests: all $(UNIT_BIN) $(FUZZ_REPLAY) $(TEST_HELPERS)
+# ZDTM-style programs, each run by test/zdtm/run.sh through a generated
+# wrapper so that each has its own line in the results
+ZDTM_NAMES := $(sort $(basename $(notdir $(filter-out test/zdtm/zdtm.c,$(wildcard test/zdtm/*.c)))))
+ZDTM_BIN := $(patsubst %,$(B)/test/zdtm/%,$(ZDTM_NAMES))
+ZDTM_TESTS := $(patsubst %,$(B)/test/zdtm/%.sh,$(ZDTM_NAMES))
+$(B)/test/zdtm/%: test/zdtm/%.c test/zdtm/zdtm.c test/zdtm/zdtm.h $(B)/gen/xdg-shell-protocol.c \
+		$(B)/gen/xdg-shell-client-protocol.h
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(LDFLAGS) -Itest/zdtm -I$(B)/gen -o $@ \
+		$< test/zdtm/zdtm.c $(B)/gen/xdg-shell-protocol.c $(call pc_libs,wayland-client)
+$(B)/test/zdtm/%.sh: | $(B)/test/zdtm/%
+	@printf '#!/bin/sh\n# generated: the ZDTM-style test %s\nexec %s/test/zdtm/run.sh %s/%s "$$@"\n' \
+		'$*' '$(CURDIR)' '$(CURDIR)' '$(B)/test/zdtm/$*' > $@
+	@chmod +x $@
+
+tests: all $(UNIT_BIN) $(FUZZ_REPLAY) $(TEST_HELPERS) $(ZDTM_BIN) $(ZDTM_TESTS)
 
 # ---- make check ----------------------------------------------------------
 #
@@ -50,7 +65,6 @@ tests: all $(UNIT_BIN) $(FUZZ_REPLAY) $(TEST_HELPERS)
 ASAN_B := build/asan
 E2E_TESTS := $(sort $(filter-out test/e2e/lib.sh,$(wildcard test/e2e/*.sh)))
 E2E_PROXY_TESTS := $(E2E_TESTS)
-ZDTM_TESTS := $(sort $(wildcard test/zdtm/*.sh))
 LIB_TESTS := $(sort $(wildcard test/lib/selftest-*.sh))
 
 # The proxy's end-to-end tests again with the ASan/UBSan proxy: generated

@@ -1,0 +1,34 @@
+#!/bin/bash
+# The ZDTM-style runner: runs one test program (test/zdtm/*.c) through the proxy on headless
+# weston, waits until it has set up its state, checkpoints and restores it with plain criu
+# and the plugin, compares its window (if it shows one) before and after, sends SIGTERM, and
+# passes when the program printed PASS and the proxy logged no protocol error.
+# usage: run.sh PROGRAM
+set -euo pipefail
+source "$(dirname "$0")/../e2e/lib.sh"
+prog=$1
+name=$(basename "$prog")
+wt_init
+wt_start_weston
+wt_start_proxy
+ready=$WT_DIR/ready
+WT_CLIENT_DISPLAY=$WT_PROXY_SOCKET wt_run_client zt ZDTM_READY="$ready" "$prog"
+set_up() {
+	[[ -s $ready ]] && return 0
+	wt_alive "$WT_PID_zt" || wt_fail "$name exited while setting up: $(cat "$WT_DIR/zt.log")"
+	return 1
+}
+wt_wait_for 15 "$name to set up its state" set_up
+wt_screenshot "$WT_DIR/before.png"
+before=$(wt_window_rect "$WT_DIR/before.png" 2>/dev/null) || before=
+e2e_checkpoint_restore "$WT_PID_zt" "$name"
+if [[ -n $before ]]; then
+	wt_wait_stable 15 "$WT_DIR/after.png"
+	wt_expect_same "$name's window before the dump and after the restore" \
+		"$WT_DIR/before.png" "$WT_DIR/after.png" "$before" "$WT_WINDOW_RECT"
+fi
+kill -TERM "$WT_PID_zt"
+wt_wait_gone 15 "$WT_PID_zt"
+cat "$WT_DIR/zt.log"
+grep -qx "PASS: $name" "$WT_DIR/zt.log" || wt_fail "$name did not pass"
+e2e_no_protocol_error

@@ -556,6 +556,12 @@ static void pool_retire(struct wlcr_journal *j, struct wlcr_object *obj)
 
 static void object_free(struct wlcr_journal *j, struct wlcr_object *obj)
 {
+	/* first: retiring a pool reads its resize setter */
+	if (obj->iface == &wlcr_iface_wl_shm_pool)
+		pool_retire(j, obj);
+	else
+		pool_unref(j, obj->pool);
+	obj->pool = NULL;
 	if (obj->iface) {
 		for (uint16_t i = 0; obj->setters && i < obj->iface->nrequests; i++)
 			msgcopy_free(j, obj->setters[i]);
@@ -566,11 +572,6 @@ static void object_free(struct wlcr_journal *j, struct wlcr_object *obj)
 		if (obj->events)
 			j_free(j, obj->events, obj->iface->nevents * sizeof(void *));
 	}
-	if (obj->iface == &wlcr_iface_wl_shm_pool)
-		pool_retire(j, obj);
-	else
-		pool_unref(j, obj->pool);
-	obj->pool = NULL;
 	msgcopy_free(j, obj->ctor);
 	surface_free(j, obj->surface);
 	if (obj->region) {

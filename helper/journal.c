@@ -346,38 +346,48 @@ static int surface_commit(struct wlcr_journal *j, struct wlcr_object *obj)
 	return ret;
 }
 
-static int children_add(struct wlcr_journal *j, struct wlcr_surface *s, uint32_t child)
+/* Sets of ids (a surface's subsurfaces, its outputs), kept in exact-size
+ * arrays so that the accounting is exact and the sets stay small. */
+static int ids_add(struct wlcr_journal *j, uint32_t **arr, uint32_t *n, uint32_t id)
 {
-	uint32_t *c = j_calloc(j, s->nchildren + 1, sizeof(*c));
-	if (!c)
+	uint32_t *a = j_calloc(j, *n + 1, sizeof(*a));
+	if (!a)
 		return -ENOMEM;
-	if (s->nchildren)
-		memcpy(c, s->children, s->nchildren * sizeof(*c));
-	c[s->nchildren] = child;
-	j_free(j, s->children, s->nchildren * sizeof(*c));
-	s->children = c;
-	s->nchildren++;
+	if (*n)
+		memcpy(a, *arr, *n * sizeof(*a));
+	a[*n] = id;
+	j_free(j, *arr, *n * sizeof(*a));
+	*arr = a;
+	(*n)++;
 	return 0;
 }
 
-static int children_remove(struct wlcr_journal *j, struct wlcr_surface *s, uint32_t child)
+static int ids_remove(struct wlcr_journal *j, uint32_t **arr, uint32_t *n, uint32_t id)
 {
-	for (uint32_t i = 0; i < s->nchildren; i++) {
-		if (s->children[i] != child)
+	for (uint32_t i = 0; i < *n; i++) {
+		if ((*arr)[i] != id)
 			continue;
-		uint32_t n = s->nchildren - 1;
-		uint32_t *c = n ? j_calloc(j, n, sizeof(*c)) : NULL;
-		if (n && !c)
+		uint32_t m = *n - 1;
+		uint32_t *a = m ? j_calloc(j, m, sizeof(*a)) : NULL;
+		if (m && !a)
 			return -ENOMEM;
-		for (uint32_t k = 0, o = 0; k < s->nchildren; k++)
+		for (uint32_t k = 0, o = 0; k < *n; k++)
 			if (k != i)
-				c[o++] = s->children[k];
-		j_free(j, s->children, s->nchildren * sizeof(*c));
-		s->children = c;
-		s->nchildren = n;
+				a[o++] = (*arr)[k];
+		j_free(j, *arr, *n * sizeof(*a));
+		*arr = a;
+		*n = m;
 		return 0;
 	}
 	return 0;
+}
+
+static bool ids_has(const uint32_t *arr, uint32_t n, uint32_t id)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (arr[i] == id)
+			return true;
+	return false;
 }
 
 /* The wl_subsurface role ends (its object destroyed, or its surface). */
@@ -385,7 +395,7 @@ static void subsurface_end(struct wlcr_journal *j, struct wlcr_surface *s, uint3
 {
 	struct wlcr_object *p = wlcr_journal_get(j, s->parent);
 	if (p && p->surface)
-		children_remove(j, p->surface, surface_id); /* on ENOMEM a stale id stays */
+		ids_remove(j, &p->surface->children, &p->surface->nchildren, surface_id);
 	s->subsurface = 0;
 	s->parent = 0;
 	s->has_cached = false;
@@ -464,35 +474,11 @@ static int surface_request(struct wlcr_journal *j, struct wlcr_object *obj,
 static int surface_output(struct wlcr_journal *j, struct wlcr_surface *s, uint32_t output,
 			  bool enter)
 {
-	for (uint32_t i = 0; i < s->noutputs; i++) {
-		if (s->outputs[i] != output)
-			continue;
-		if (!enter) {
-			s->outputs[i] = s->outputs[s->noutputs - 1];
-			/* keep the allocation exact for the accounting */
-			s->noutputs--;
-			uint32_t *o = s->noutputs ? j_calloc(j, s->noutputs, sizeof(*o)) : NULL;
-			if (s->noutputs && !o)
-				return -ENOMEM;
-			if (o)
-				memcpy(o, s->outputs, s->noutputs * sizeof(*o));
-			j_free(j, s->outputs, (s->noutputs + 1) * sizeof(*o));
-			s->outputs = o;
-		}
-		return 0;
-	}
 	if (!enter)
-		return 0;
-	uint32_t *o = j_calloc(j, s->noutputs + 1, sizeof(*o));
-	if (!o)
-		return -ENOMEM;
-	if (s->noutputs)
-		memcpy(o, s->outputs, s->noutputs * sizeof(*o));
-	o[s->noutputs] = output;
-	j_free(j, s->outputs, s->noutputs * sizeof(*o));
-	s->outputs = o;
-	s->noutputs++;
-	return 0;
+		return ids_remove(j, &s->outputs, &s->noutputs, output);
+	return ids_has(s->outputs, s->noutputs, output)
+		       ? 0
+		       : ids_add(j, &s->outputs, &s->noutputs, output);
 }
 
 /* ---- shm pools ---------------------------------------------------------- */
@@ -775,7 +761,8 @@ static int create_from(struct wlcr_journal *j, struct wlcr_object *creator,
 			surf->surface->subsurface = obj->id;
 			surf->surface->parent = parent->id;
 			surf->surface->sync = true;
-			if (children_add(j, parent->surface, surf->id) < 0) {
+			if (ids_add(j, &parent->surface->children, &parent->surface->nchildren,
+				    surf->id) < 0) {
 				snprintf(err, errlen, "cannot record subsurface %u", obj->id);
 				return -ENOMEM;
 			}

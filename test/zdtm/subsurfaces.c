@@ -13,7 +13,8 @@ int main(void)
 		zdtm_fail("no wl_subcompositor");
 	zdtm_window(&t, &w, "zdtm subsurfaces");
 	struct wl_surface *child = wl_compositor_create_surface(t.compositor);
-	struct wl_subsurface *sub = wl_subcompositor_get_subsurface(t.subcompositor, child, w.surface);
+	struct wl_subsurface *sub =
+		wl_subcompositor_get_subsurface(t.subcompositor, child, w.surface);
 	wl_subsurface_set_position(sub, 30, 20);
 	wl_surface_attach(child, zdtm_buffer(&t, 40, 40, 0xffe0e040), 0, 0);
 	wl_surface_damage(child, 0, 0, 40, 40);

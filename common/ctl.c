@@ -1,4 +1,5 @@
 #include "ctl.h"
+#include "unix.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -6,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 int wlcr_ctl_path(char *buf, size_t cap, const char *wayland_socket_path)
@@ -97,19 +97,8 @@ int wlcr_ctl_recv_fds(int fd, uint8_t *buf, size_t cap, uint32_t *ret_version, i
 				n = recvmsg(fd, &mh, MSG_TRUNC | MSG_CMSG_CLOEXEC);
 			} while (n < 0 && errno == EINTR);
 	}
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); n >= 0 && c; c = CMSG_NXTHDR(&mh, c)) {
-		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-			continue;
-		size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		for (size_t i = 0; i < k; i++) {
-			int f;
-			memcpy(&f, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-			if (*ret_nfds < maxfds)
-				fds[(*ret_nfds)++] = f;
-			else
-				close(f);
-		}
-	}
+	if (n >= 0)
+		*ret_nfds = wlcr_cmsg_fds(&mh, fds, maxfds, NULL);
 	if (n < 0)
 		return -errno;
 	if (n == 0)
@@ -125,19 +114,7 @@ int wlcr_ctl_recv_fds(int fd, uint8_t *buf, size_t cap, uint32_t *ret_version, i
 
 int wlcr_ctl_connect(const char *ctl_path)
 {
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	if (strlen(ctl_path) >= sizeof(addr.sun_path))
-		return -ENAMETOOLONG;
-	strcpy(addr.sun_path, ctl_path);
-	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
-		int e = errno;
-		close(fd);
-		return -e;
-	}
-	return fd;
+	return wlcr_unix_connect(ctl_path, SOCK_SEQPACKET, 1);
 }
 
 int wlcr_ctl_call(int fd, const CtlRequest *req, CtlReply **ret_reply, char *err, size_t errlen)

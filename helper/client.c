@@ -10,7 +10,6 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -18,6 +17,7 @@
 #include "proxy.h"
 #include "record.h"
 #include "replay.h"
+#include "unix.h"
 
 /* wl_display error codes (wayland.xml) */
 #define DISPLAY_ERROR_INVALID_OBJECT 0
@@ -460,23 +460,6 @@ static void on_up(struct wlcr_source *src, uint32_t events)
 	on_side(src->data, false, events);
 }
 
-static int connect_upstream(const char *path)
-{
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	if (strlen(path) >= sizeof(addr.sun_path))
-		return -ENAMETOOLONG;
-	strcpy(addr.sun_path, path);
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
-		int e = errno;
-		close(fd);
-		return -e;
-	}
-	return fd;
-}
-
 /* The innermost pid from /proc/PID/status NSpid: what the app sees of
  * itself inside a container's pid namespace. */
 static pid_t pid_in_namespace(pid_t pid)
@@ -539,7 +522,7 @@ struct wlcr_client *wlcr_client_create(struct wlcr_proxy *proxy, int fd)
 	if (fstat(fd, &st) == 0)
 		c->sock_ino = st.st_ino;
 
-	int up = connect_upstream(proxy->upstream_path);
+	int up = wlcr_unix_connect(proxy->upstream_path, SOCK_STREAM, 1);
 	if (up < 0) {
 		wlcr_err("client %u (pid %d): cannot connect to the compositor at %s: %s", c->index,
 			 (int)c->pid, proxy->upstream_path, strerror(-up));

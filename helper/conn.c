@@ -1,4 +1,5 @@
 #include "conn.h"
+#include "unix.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -155,20 +156,13 @@ int wlcr_conn_read(struct wlcr_conn *conn)
 	if (n < 0)
 		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
 
-	int ret = 0;
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-			continue;
-		size_t nfds = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		const int *fds = (const int *)CMSG_DATA(c);
-		for (size_t i = 0; i < nfds; i++) {
-			int fd;
-			memcpy(&fd, &fds[i], sizeof(fd));
-			if (ret == 0)
-				ret = wlcr_fdq_push(&conn->in_fds, fd, 0);
-			if (ret < 0)
-				close(fd);
-		}
+	int ret = 0, fds[MAX_FDS_IN];
+	size_t nfds = wlcr_cmsg_fds(&msg, fds, MAX_FDS_IN, NULL);
+	for (size_t i = 0; i < nfds; i++) {
+		if (ret == 0)
+			ret = wlcr_fdq_push(&conn->in_fds, fds[i], 0);
+		if (ret < 0)
+			close(fds[i]);
 	}
 	if (ret < 0)
 		return ret;

@@ -20,6 +20,7 @@
 #include "peer.h"
 #include "plugin.h"
 #include "sockdiag.h"
+#include "unix.h"
 
 /* criu >= 4.1 records the plugins a dump needs; restore without them then
  * fails cleanly instead of at "BUG at sk-unix.c". Weak: older criu lacks it. */
@@ -52,23 +53,13 @@ static int peek_unread(int fd, Image *img)
 		free(buf);
 		return e == EAGAIN ? 0 : -e;
 	}
-	unsigned nfds = 0;
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
-		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-			continue;
-		size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		for (size_t i = 0; i < k; i++) {
-			int f;
-			memcpy(&f, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-			close(f);
-			nfds++;
-		}
-	}
+	size_t nfds = 0;
+	wlcr_cmsg_fds(&mh, NULL, 0, &nfds); /* counted and closed */
 	img->has_unread = true;
 	img->unread.data = buf;
 	img->unread.len = (size_t)n;
 	img->has_unread_fds = nfds > 0;
-	img->unread_fds = nfds;
+	img->unread_fds = (uint32_t)nfds;
 	return 0;
 }
 

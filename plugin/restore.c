@@ -16,7 +16,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "criu-plugin.h"
@@ -24,6 +23,7 @@
 #include "image.h"
 #include "log.h"
 #include "plugin.h"
+#include "unix.h"
 
 /* the proxy's replay waits on the compositor: bounded, not forever */
 #define REPLAY_TIMEOUT_S 20
@@ -86,13 +86,10 @@ int wlcr_plugin_restore_sk(int ino)
 		return ret;
 	}
 
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", proxy);
-	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
-		wlcr_pr_err("%s: cannot connect to %s: %s", name, proxy, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	/* not close-on-exec: it becomes the app's own fd */
+	int fd = wlcr_unix_connect(proxy, SOCK_STREAM, 0);
+	if (fd < 0) {
+		wlcr_pr_err("%s: cannot connect to %s: %s", name, proxy, strerror(-fd));
 		image__free_unpacked(img, NULL);
 		return -ECONNREFUSED;
 	}

@@ -5,12 +5,12 @@
 
 UNIT_TESTS := wire conn objmap registry journal client
 unit_deps_wire     := helper/wire.c
-unit_deps_conn     := helper/conn.c
+unit_deps_conn     := helper/conn.c common/unix.c
 unit_deps_objmap   := helper/objmap.c
 unit_deps_registry := helper/registry.c
 CLIENT_DEPS := helper/client.c helper/journal.c helper/objmap.c helper/wire.c helper/conn.c \
 	helper/loop.c helper/registry.c helper/record.c helper/replay.c helper/snapshot.c \
-	helper/control.c common/log.c common/ctl.c
+	helper/control.c common/log.c common/ctl.c common/unix.c
 unit_deps_journal  := $(CLIENT_DEPS) test/unit/session.c
 unit_deps_client   := $(CLIENT_DEPS) test/unit/session.c
 

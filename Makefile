@@ -78,6 +78,8 @@ all: $(PROXY) $(CLI) $(PLUGIN)
 .PHONY: all check install uninstall fuzz bench format format-check clean man
 .SUFFIXES:
 .DELETE_ON_ERROR:
+# keep intermediate objects: a second make rebuilds nothing
+.SECONDARY:
 
 # ---- generated code --------------------------------------------------------
 

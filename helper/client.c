@@ -204,11 +204,32 @@ static bool handle_request(struct wlcr_client *c, uint8_t *bytes, uint16_t size,
 		close_fds(fds, m.nfds);
 		return true;
 	}
+	bool gone = obj->gone;
 	if (wlcr_journal_request(&c->journal, obj, &m, bytes, fds, err, sizeof(err)) < 0) {
 		close_fds(fds, m.nfds);
 		post_error(c, sender, DISPLAY_ERROR_INVALID_METHOD, "%s@%u.%s: %s", it->name,
 			   sender, msg->name, err);
 		return false;
+	}
+	if (gone) {
+		/* not on this compositor since the restore: absorbed; what it
+		 * makes is gone too, and its end is answered here */
+		close_fds(fds, m.nfds);
+		struct wlcr_object *made =
+			m.new_id ? wlcr_journal_get(&c->journal, m.new_id) : NULL;
+		if (made)
+			made->gone = true;
+		if (msg->flags & WLCR_MSG_DESTRUCTOR && sender < WLCR_SERVER_ID_MIN) {
+			uint8_t ev[12];
+			int n = wlcr_wire_build(ev, sizeof(ev), 1, WLCR_EVT_wl_display_delete_id,
+						"u", sender);
+			wlcr_journal_remove(&c->journal, sender);
+			if (n < 0 || wlcr_conn_write(&c->down, ev, (size_t)n, NULL, 0) < 0) {
+				wlcr_client_close(c, "out of memory");
+				return false;
+			}
+		}
+		return true;
 	}
 	if (wlcr_conn_write(&c->up, bytes, size, fds, m.nfds) < 0) {
 		wlcr_client_close(c, "out of memory");

@@ -75,7 +75,10 @@ struct wlcr_object {
 	uint32_t version;
 	bool zombie;	     /* destroyed by the client, awaiting delete_id */
 	bool server_created; /* id >= 0xff000000, never gets delete_id */
-	uint32_t creator;    /* object whose message created this one */
+	/* restored but not recreated (a popup and its surfaces): the proxy
+	 * absorbs requests to it and answers its destruction itself */
+	bool gone;
+	uint32_t creator; /* object whose message created this one */
 	/* the request or event that created it; NULL for wl_display */
 	struct wlcr_msgcopy *ctor;
 	/* last value per request opcode (setters), iface->nrequests slots */

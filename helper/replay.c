@@ -279,7 +279,67 @@ static int collect(struct wlcr_client *c, struct collect *col)
 
 static bool replayable(const struct wlcr_object *o)
 {
-	return o->iface && !o->zombie && !o->server_created && o->ctor && o->id > 1;
+	return o->iface && !o->zombie && !o->server_created && !o->gone && o->ctor && o->id > 1;
+}
+
+static const struct wlcr_message *ctor_message(struct wlcr_client *c, const struct wlcr_object *o);
+
+/* Any object argument of its constructor is gone (a viewport of a gone
+ * surface, a subsurface on one). */
+static bool made_with_gone(struct wlcr_client *c, const struct wlcr_object *o)
+{
+	const struct wlcr_message *msg = o->ctor ? ctor_message(c, o) : NULL;
+	struct wlcr_wire_msg m;
+	char err[128];
+	if (!msg || wlcr_wire_parse(o->ctor->bytes, o->ctor->size, msg, &m, err, sizeof(err)) < 0)
+		return false;
+	for (unsigned i = 0; i < msg->nargs; i++) {
+		struct wlcr_object *a = msg->args[i].kind == WLCR_ARG_OBJECT
+						? wlcr_journal_get(&c->journal, m.args[i].u)
+						: NULL;
+		if (a && a->gone)
+			return true;
+	}
+	return false;
+}
+
+/* Popups cannot survive a restore (their grab and their place belong to a
+ * moment that is gone): a popup, its xdg_surface and wl_surface, and what
+ * hangs off them are not recreated; the app gets popup_done instead and
+ * closes them, and the proxy absorbs what it sends them meanwhile. */
+static void mark_gone(struct wlcr_client *c, struct collect *col)
+{
+	for (size_t i = 0; i < col->n; i++) {
+		struct wlcr_object *p = col->objs[i];
+		if (p->iface != &wlcr_iface_xdg_popup || p->zombie)
+			continue;
+		p->gone = true;
+		struct wlcr_object *xs = wlcr_journal_get(&c->journal, p->creator);
+		if (xs && xs->iface == &wlcr_iface_xdg_surface) {
+			xs->gone = true;
+			struct wlcr_object *ws = wlcr_journal_get(&c->journal, xs->role_surface);
+			if (ws)
+				ws->gone = true;
+		}
+	}
+	/* and what was made from them, or is a role of a gone surface */
+	bool changed = true;
+	while (changed) {
+		changed = false;
+		for (size_t i = 0; i < col->n; i++) {
+			struct wlcr_object *o = col->objs[i];
+			if (o->gone || o->zombie)
+				continue;
+			struct wlcr_object *from = wlcr_journal_get(&c->journal, o->creator);
+			struct wlcr_object *role = wlcr_journal_get(&c->journal, o->role_surface);
+			struct wlcr_object *fs = wlcr_journal_get(&c->journal, o->frame_surface);
+			if ((from && from->gone) || (role && role->gone) || (fs && fs->gone) ||
+			    made_with_gone(c, o)) {
+				o->gone = true;
+				changed = true;
+			}
+		}
+	}
 }
 
 static int phase_registry(struct wlcr_client *c)
@@ -460,6 +520,7 @@ static int phase_objects(struct wlcr_client *c)
 	struct collect col;
 	if (collect(c, &col) < 0)
 		return -ENOMEM;
+	mark_gone(c, &col);
 	uint8_t *done = calloc(c->journal.map.client_len + 1, 1);
 	if (!done) {
 		free(col.objs);
@@ -657,6 +718,8 @@ static void phase_done(struct wlcr_client *c)
 			 * was about to */
 			SEND_DOWN(c, 1, WLCR_EVT_wl_display_delete_id, "u", o->id);
 			wlcr_journal_remove(&c->journal, o->id);
+		} else if (o->iface == &wlcr_iface_xdg_popup && o->gone) {
+			SEND_DOWN(c, o->id, WLCR_EVT_xdg_popup_popup_done, "");
 		} else if (o->iface == &wlcr_iface_wl_buffer && o->buffer_held &&
 			   !attached_somewhere(&col, o->id)) {
 			/* the new compositor never had it */

@@ -21,6 +21,8 @@ set_up() {
 wt_wait_for 15 "$name to set up its state" set_up
 wt_screenshot "$WT_DIR/before.png"
 before=$(wt_window_rect "$WT_DIR/before.png" 2>/dev/null) || before=
+# a test whose window must change across the restore (a popup closes) says so
+grep -q nocompare "$ready" && before=
 e2e_checkpoint_restore "$WT_PID_zt" "$name"
 if [[ -n $before ]]; then
 	wt_wait_stable 15 "$WT_DIR/after.png"

@@ -231,6 +231,9 @@ static bool handle_request(struct wlcr_client *c, uint8_t *bytes, uint16_t size,
 		}
 		return true;
 	}
+	if (wlcr_log_get_level() >= WLCR_LOG_DEBUG)
+		wlcr_debug("client %u -> %s@%u.%s (%u fds)", c->index, it->name, sender, msg->name,
+			   m.nfds);
 	if (wlcr_conn_write(&c->up, bytes, size, fds, m.nfds) < 0) {
 		wlcr_client_close(c, "out of memory");
 		return false;

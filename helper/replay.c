@@ -185,6 +185,10 @@ bool wlcr_replay_claim(struct wlcr_client *c, const uint8_t *msg, uint16_t size)
 
 static int send_up(struct wlcr_client *c, const uint8_t *bytes, size_t len, int fd)
 {
+	if (wlcr_log_get_level() >= WLCR_LOG_DEBUG && len >= 8)
+		wlcr_debug("client %u replay -> object %u opcode %u (%zu bytes%s)", c->index,
+			   wlcr_wire_word(bytes), wlcr_wire_word(bytes + 4) & 0xffff, len,
+			   fd >= 0 ? ", 1 fd" : "");
 	return wlcr_conn_write(&c->up, bytes, len, fd >= 0 ? &fd : NULL, fd >= 0 ? 1 : 0);
 }
 
@@ -385,6 +389,34 @@ static const struct wlcr_global *find_global(struct wlcr_client *c, uint32_t old
 	return NULL;
 }
 
+/* Globals the app bound that this compositor lacks: a leaf global becomes
+ * an inert object in the proxy (requests absorbed, and afterwards the
+ * events a compositor without the feature would send); a core one fails
+ * the replay in create(), naming it. */
+static void mark_missing_globals(struct wlcr_client *c, struct collect *col)
+{
+	for (size_t i = 0; i < col->n; i++) {
+		struct wlcr_object *o = col->objs[i];
+		struct wlcr_object *from = wlcr_journal_get(&c->journal, o->creator);
+		if (!from || from->iface != &wlcr_iface_wl_registry || o->zombie || !o->ctor)
+			continue;
+		struct wlcr_wire_msg m;
+		char err[128];
+		const struct wlcr_message *bind =
+			&wlcr_iface_wl_registry.requests[WLCR_REQ_wl_registry_bind];
+		if (wlcr_wire_parse(o->ctor->bytes, o->ctor->size, bind, &m, err, sizeof(err)) < 0)
+			continue;
+		bool core = false;
+		for (size_t k = 0; k < sizeof(core_globals) / sizeof(core_globals[0]); k++)
+			core |= strcmp(m.new_iface_name, core_globals[k]) == 0;
+		if (!core && !find_global(c, m.args[0].u, m.new_iface_name)) {
+			o->gone = true;
+			wlcr_info("client %u: %s is missing on this compositor: emulated", c->index,
+				  m.new_iface_name);
+		}
+	}
+}
+
 static int pool_fd(struct wlcr_client *c, const struct wlcr_pool *rec)
 {
 	struct wlcr_replay *rp = c->replay;
@@ -520,6 +552,7 @@ static int phase_objects(struct wlcr_client *c)
 	struct collect col;
 	if (collect(c, &col) < 0)
 		return -ENOMEM;
+	mark_missing_globals(c, &col);
 	mark_gone(c, &col);
 	uint8_t *done = calloc(c->journal.map.client_len + 1, 1);
 	if (!done) {
@@ -720,6 +753,13 @@ static void phase_done(struct wlcr_client *c)
 			wlcr_journal_remove(&c->journal, o->id);
 		} else if (o->iface == &wlcr_iface_xdg_popup && o->gone) {
 			SEND_DOWN(c, o->id, WLCR_EVT_xdg_popup_popup_done, "");
+		} else if (o->iface == &wlcr_iface_wl_seat && o->gone) {
+			/* an emulated seat: one without keyboard or pointer */
+			SEND_DOWN(c, o->id, WLCR_EVT_wl_seat_capabilities, "u", 0u);
+		} else if (o->iface == &wlcr_iface_zxdg_toplevel_decoration_v1 && o->gone) {
+			/* no server-side decorations here: the app draws its own */
+			SEND_DOWN(c, o->id, WLCR_EVT_zxdg_toplevel_decoration_v1_configure, "u",
+				  1u);
 		} else if (o->iface == &wlcr_iface_wl_buffer && o->buffer_held &&
 			   !attached_somewhere(&col, o->id)) {
 			/* the new compositor never had it */

@@ -137,50 +137,6 @@ static int queue_raw(struct wlcr_client *c, const ProtobufCBinaryData *b, unsign
 	return wlcr_conn_write(&c->down, b->data, b->len, fds, nfds);
 }
 
-bool wlcr_replay_claim(struct wlcr_client *c, const uint8_t *msg, uint16_t size)
-{
-	struct wlcr_proxy *proxy = c->proxy;
-	if (size != 8 + 16)
-		return false;
-	struct wlcr_restore **pp = &proxy->restores;
-	for (; *pp; pp = &(*pp)->next)
-		if (memcmp((*pp)->img->token.data, msg + 8, 16) == 0)
-			break;
-	if (!*pp)
-		return false;
-	struct wlcr_restore *r = *pp;
-	Image *img = r->img;
-	char err[256];
-	struct wlcr_replay *rp = calloc(1, sizeof(*rp));
-	if (!rp)
-		return false;
-	/* the journal is as it was at the dump */
-	wlcr_journal_finish(&c->journal);
-	if (wlcr_journal_init(&c->journal) < 0 ||
-	    wlcr_snapshot_load(&c->journal, img, err, sizeof(err)) < 0 ||
-	    wlcr_objmap_reserve(&c->journal.map, img->journal->next_id) < 0) {
-		wlcr_err("client %u: cannot load its journal: %s", c->index, err);
-		free(rp);
-		return false;
-	}
-	*pp = r->next;
-	free(r);
-	rp->img = img;
-	rp->next_id = img->journal->next_id;
-	c->replay = rp;
-	/* what the app had not read yet comes first, then what the proxy had
-	 * not sent it; a request it had half sent is completed by its next
-	 * bytes */
-	if ((img->has_unread && queue_raw(c, &img->unread, img->unread_fds) < 0) ||
-	    (img->has_to_client && queue_raw(c, &img->to_client, 0) < 0) ||
-	    (img->has_partial_request && wlcr_conn_in_append(&c->down, img->partial_request.data,
-							     img->partial_request.len) < 0))
-		wlcr_warn("client %u: out of memory for its pending bytes", c->index);
-	wlcr_info("client %u: restored connection of pid %d (was pid %d), %zu objects", c->index,
-		  (int)c->pid, img->pid, img->journal->n_objects);
-	return true;
-}
-
 /* ---- sending ---------------------------------------------------------------- */
 
 static int send_up(struct wlcr_client *c, const uint8_t *bytes, size_t len, int fd)
@@ -357,6 +313,65 @@ static int phase_registry(struct wlcr_client *c)
 			ret = send_up(c, col.objs[i]->ctor->bytes, col.objs[i]->ctor->size, -1);
 	free(col.objs);
 	return ret < 0 ? ret : barrier(c);
+}
+
+bool wlcr_replay_claim(struct wlcr_client *c, const uint8_t *msg, uint16_t size)
+{
+	struct wlcr_proxy *proxy = c->proxy;
+	if (size != 8 + 16)
+		return false;
+	struct wlcr_restore **pp = &proxy->restores;
+	for (; *pp; pp = &(*pp)->next)
+		if (memcmp((*pp)->img->token.data, msg + 8, 16) == 0)
+			break;
+	if (!*pp)
+		return false;
+	struct wlcr_restore *r = *pp;
+	Image *img = r->img;
+	char err[256];
+	struct wlcr_replay *rp = calloc(1, sizeof(*rp));
+	if (!rp)
+		return false;
+	/* the journal is as it was at the dump */
+	wlcr_journal_finish(&c->journal);
+	if (wlcr_journal_init(&c->journal) < 0 ||
+	    wlcr_snapshot_load(&c->journal, img, err, sizeof(err)) < 0 ||
+	    wlcr_objmap_reserve(&c->journal.map, img->journal->next_id) < 0) {
+		wlcr_err("client %u: cannot load its journal: %s", c->index, err);
+		free(rp);
+		return false;
+	}
+	*pp = r->next;
+	free(r);
+	rp->img = img;
+	rp->next_id = img->journal->next_id;
+	c->replay = rp;
+	/* what the app had not read yet comes first, then what the proxy had
+	 * not sent it; a request it had half sent is completed by its next
+	 * bytes */
+	if ((img->has_unread && queue_raw(c, &img->unread, img->unread_fds) < 0) ||
+	    (img->has_to_client && queue_raw(c, &img->to_client, 0) < 0) ||
+	    (img->has_partial_request && wlcr_conn_in_append(&c->down, img->partial_request.data,
+							     img->partial_request.len) < 0))
+		wlcr_warn("client %u: out of memory for its pending bytes", c->index);
+	/* the old compositor's focus ends here, before the new one's enter */
+	struct collect col;
+	if (collect(c, &col) == 0) {
+		for (size_t i = 0; i < col.n; i++) {
+			struct wlcr_object *o = col.objs[i];
+			if (!o->focus || o->zombie)
+				continue;
+			if (o->iface == &wlcr_iface_wl_keyboard)
+				SEND_DOWN(c, o->id, WLCR_EVT_wl_keyboard_leave, "uo", 0u, o->focus);
+			else if (o->iface == &wlcr_iface_wl_pointer)
+				SEND_DOWN(c, o->id, WLCR_EVT_wl_pointer_leave, "uo", 0u, o->focus);
+			o->focus = 0;
+		}
+		free(col.objs);
+	}
+	wlcr_info("client %u: restored connection of pid %d (was pid %d), %zu objects", c->index,
+		  (int)c->pid, img->pid, img->journal->n_objects);
+	return true;
 }
 
 /* ---- phase 3: objects -------------------------------------------------------- */

@@ -9,7 +9,14 @@ source "$(dirname "$0")/../e2e/lib.sh"
 prog=$1
 name=$(basename "$prog")
 wt_init
-wt_start_weston
+# keyboard tests need a seat: sway has one, headless weston does not
+case $name in
+*keyboard*)
+	wt_start_sway
+	WT_USER= # the app and the proxy as root: see test/e2e/cr-sway-foot.sh
+	;;
+*) wt_start_weston ;;
+esac
 wt_start_proxy
 ready=$WT_DIR/ready
 WT_CLIENT_DISPLAY=$WT_PROXY_SOCKET wt_run_client zt ZDTM_READY="$ready" "$prog"
@@ -29,6 +36,9 @@ if [[ -n $before ]]; then
 	wt_expect_same "$name's window before the dump and after the restore" \
 		"$WT_DIR/before.png" "$WT_DIR/after.png" "$before" "$WT_WINDOW_RECT"
 fi
+case $name in
+*keyboard*) wt_type x ;; # the program waits for a key after the restore
+esac
 kill -TERM "$WT_PID_zt"
 wt_wait_gone 15 "$WT_PID_zt"
 cat "$WT_DIR/zt.log"

@@ -1,0 +1,48 @@
+/* Two toplevels: both come back, and after the restore both draw a new
+ * frame whose callbacks fire. (The compositor places restored windows
+ * anew, so the runner does not compare the screen.) */
+#include "zdtm.h"
+
+static int fired;
+
+static void on_frame(void *data, struct wl_callback *cb, uint32_t time)
+{
+	(void)data;
+	(void)time;
+	wl_callback_destroy(cb);
+	fired++;
+}
+
+static const struct wl_callback_listener frame_listener = { on_frame };
+
+static void draw(struct zdtm *t, struct zdtm_window *w, uint32_t color, bool callback)
+{
+	if (callback) {
+		struct wl_callback *cb = wl_surface_frame(w->surface);
+		wl_callback_add_listener(cb, &frame_listener, NULL);
+	}
+	wl_surface_attach(w->surface, zdtm_buffer(t, 90, 60, color), 0, 0);
+	wl_surface_damage(w->surface, 0, 0, 90, 60);
+	wl_surface_commit(w->surface);
+}
+
+int main(void)
+{
+	struct zdtm t;
+	struct zdtm_window a, b;
+	zdtm_init(&t, "two_windows");
+	zdtm_window(&t, &a, "zdtm window A");
+	zdtm_window(&t, &b, "zdtm window B");
+	draw(&t, &a, 0xffc02020, false);
+	draw(&t, &b, 0xff20c020, false);
+	zdtm_roundtrip(&t, "before the checkpoint");
+	zdtm_ready_and_wait_nocompare(&t);
+
+	zdtm_roundtrip(&t, "after the restore");
+	draw(&t, &a, 0xffc02020, true);
+	draw(&t, &b, 0xff20c020, true);
+	while (fired < 2)
+		if (wl_display_dispatch(t.display) < 0)
+			zdtm_fail("connection lost waiting for both windows' frames");
+	zdtm_pass();
+}

@@ -17,21 +17,14 @@
 #include <unistd.h>
 #include <wayland-client.h>
 
-#include "xdg-shell-client-protocol.h"
+#include "wlclient.h"
 
 struct conn {
-	struct wl_display *display;
-	struct wl_registry *registry;
-	struct wl_compositor *compositor;
-	struct wl_shm *shm;
-	struct xdg_wm_base *wm_base;
-	struct wl_surface *surface;
-	struct xdg_surface *xdg_surface;
-	struct xdg_toplevel *toplevel;
+	struct wlc wl;
+	struct wlc_window win;
 	struct wl_buffer *buffers[2];
 	uint32_t *pixels[2];
 	int width, height;
-	bool configured;
 	bool frame_done;
 	unsigned frames;
 };
@@ -49,106 +42,15 @@ static void die(const char *what)
 	exit(1);
 }
 
-static void on_global(void *data, struct wl_registry *reg, uint32_t name, const char *iface,
-		      uint32_t version)
-{
-	struct conn *c = data;
-	(void)version;
-	if (strcmp(iface, "wl_compositor") == 0)
-		c->compositor = wl_registry_bind(reg, name, &wl_compositor_interface, 4);
-	else if (strcmp(iface, "wl_shm") == 0)
-		c->shm = wl_registry_bind(reg, name, &wl_shm_interface, 1);
-	else if (strcmp(iface, "xdg_wm_base") == 0)
-		c->wm_base = wl_registry_bind(reg, name, &xdg_wm_base_interface, 1);
-}
-
-static void on_global_remove(void *data, struct wl_registry *reg, uint32_t name)
-{
-	(void)data;
-	(void)reg;
-	(void)name;
-}
-
-static const struct wl_registry_listener registry_listener = { on_global, on_global_remove };
-
-static void on_ping(void *data, struct xdg_wm_base *wm, uint32_t serial)
-{
-	(void)data;
-	xdg_wm_base_pong(wm, serial);
-}
-
-static const struct xdg_wm_base_listener wm_listener = { on_ping };
-
-static void on_configure(void *data, struct xdg_surface *xs, uint32_t serial)
-{
-	struct conn *c = data;
-	xdg_surface_ack_configure(xs, serial);
-	c->configured = true;
-}
-
-static const struct xdg_surface_listener xdg_surface_listener = { on_configure };
-
-static void on_tl_configure(void *data, struct xdg_toplevel *t, int32_t w, int32_t h,
-			    struct wl_array *states)
-{
-	(void)data;
-	(void)t;
-	(void)w;
-	(void)h;
-	(void)states;
-}
-
-static void on_tl_close(void *data, struct xdg_toplevel *t)
-{
-	(void)data;
-	(void)t;
-}
-
-static const struct xdg_toplevel_listener toplevel_listener = {
-	.configure = on_tl_configure,
-	.close = on_tl_close,
-};
-
 static void conn_open(struct conn *c, const char *name, int width, int height)
 {
 	memset(c, 0, sizeof(*c));
-	c->display = wl_display_connect(name);
-	if (!c->display)
-		die("cannot connect");
-	c->registry = wl_display_get_registry(c->display);
-	wl_registry_add_listener(c->registry, &registry_listener, c);
-	wl_display_roundtrip(c->display);
-	if (!c->compositor || !c->shm || !c->wm_base)
-		die("missing globals");
-	xdg_wm_base_add_listener(c->wm_base, &wm_listener, c);
+	wlc_connect(&c->wl, name, die);
+	wlc_window(&c->wl, &c->win, "wlbench");
 	c->width = width;
 	c->height = height;
-	c->surface = wl_compositor_create_surface(c->compositor);
-	c->xdg_surface = xdg_wm_base_get_xdg_surface(c->wm_base, c->surface);
-	xdg_surface_add_listener(c->xdg_surface, &xdg_surface_listener, c);
-	c->toplevel = xdg_surface_get_toplevel(c->xdg_surface);
-	xdg_toplevel_add_listener(c->toplevel, &toplevel_listener, c);
-	xdg_toplevel_set_title(c->toplevel, "wlbench");
-	wl_surface_commit(c->surface);
-	while (!c->configured)
-		if (wl_display_dispatch(c->display) < 0)
-			die("dispatch");
-
-	int stride = width * 4, size = stride * height;
-	int fd = memfd_create("wlbench", MFD_CLOEXEC);
-	if (fd < 0 || ftruncate(fd, 2 * size) < 0)
-		die("memfd");
-	uint8_t *mem = mmap(NULL, 2 * (size_t)size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (mem == MAP_FAILED)
-		die("mmap");
-	struct wl_shm_pool *pool = wl_shm_create_pool(c->shm, fd, 2 * size);
-	for (int i = 0; i < 2; i++) {
-		c->buffers[i] = wl_shm_pool_create_buffer(pool, i * size, width, height, stride,
-							  WL_SHM_FORMAT_XRGB8888);
-		c->pixels[i] = (uint32_t *)(mem + i * size);
-	}
-	wl_shm_pool_destroy(pool);
-	close(fd);
+	for (int i = 0; i < 2; i++)
+		c->buffers[i] = wlc_buffer(&c->wl, width, height, 0xff000000u, &c->pixels[i]);
 }
 
 static void on_frame(void *data, struct wl_callback *cb, uint32_t time)
@@ -168,13 +70,13 @@ static void draw(struct conn *c)
 	uint32_t color = 0xff000000u | (c->frames * 2654435761u >> 8);
 	for (int i = 0; i < c->width * c->height; i++)
 		c->pixels[b][i] = color;
-	struct wl_callback *cb = wl_surface_frame(c->surface);
+	struct wl_callback *cb = wl_surface_frame(c->win.surface);
 	wl_callback_add_listener(cb, &frame_listener, c);
 	c->frame_done = false;
-	wl_surface_attach(c->surface, c->buffers[b], 0, 0);
-	wl_surface_damage(c->surface, 0, 0, c->width, c->height);
-	wl_surface_commit(c->surface);
-	wl_display_flush(c->display);
+	wl_surface_attach(c->win.surface, c->buffers[b], 0, 0);
+	wl_surface_damage(c->win.surface, 0, 0, c->width, c->height);
+	wl_surface_commit(c->win.surface);
+	wl_display_flush(c->wl.display);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -190,17 +92,17 @@ static void roundtrips(struct conn *c, double *samples, int n)
 {
 	for (int i = 0; i < n; i++) {
 		double t = now_s();
-		wl_display_roundtrip(c->display);
+		wl_display_roundtrip(c->wl.display);
 		samples[i] = (now_s() - t) * 1e6;
 	}
 }
 
 static void flush_blocking(struct conn *c)
 {
-	while (wl_display_flush(c->display) < 0) {
+	while (wl_display_flush(c->wl.display) < 0) {
 		if (errno != EAGAIN)
 			die("flush");
-		struct pollfd p = { wl_display_get_fd(c->display), POLLOUT, 0 };
+		struct pollfd p = { wl_display_get_fd(c->wl.display), POLLOUT, 0 };
 		poll(&p, 1, -1);
 	}
 }
@@ -211,14 +113,14 @@ static double flood(struct conn *c)
 {
 	double t = now_s();
 	for (int i = 0; i < FLOOD; i++) {
-		wl_surface_damage(c->surface, 0, 0, 1, 1);
+		wl_surface_damage(c->win.surface, 0, 0, 1, 1);
 		/* libwayland-client's ring is 4 KiB and a marshal that finds it
 		 * full with the socket full too is a fatal error: flush every
 		 * 2 KiB and wait while the socket is full */
 		if ((i & 127) == 127)
 			flush_blocking(c);
 	}
-	wl_display_roundtrip(c->display);
+	wl_display_roundtrip(c->wl.display);
 	return FLOOD / (now_s() - t);
 }
 
@@ -231,11 +133,11 @@ static double fps(struct conn *c, double seconds)
 	while (now_s() - t < seconds) {
 		if (c->frame_done)
 			draw(c);
-		if (wl_display_dispatch(c->display) < 0)
+		if (wl_display_dispatch(c->wl.display) < 0)
 			die("dispatch");
 	}
 	while (!c->frame_done)
-		wl_display_dispatch(c->display);
+		wl_display_dispatch(c->wl.display);
 	return (c->frames - start) / (now_s() - t);
 }
 
@@ -311,12 +213,12 @@ int main(int argc, char **argv)
 	unsigned frames = 0;
 	while (now_s() - t < 3.0) {
 		for (int i = 0; i < NCLIENTS; i++) {
-			wl_display_dispatch_pending(many[i].display);
-			if (wl_display_prepare_read(many[i].display) == 0) {
-				wl_display_flush(many[i].display);
-				wl_display_read_events(many[i].display);
+			wl_display_dispatch_pending(many[i].wl.display);
+			if (wl_display_prepare_read(many[i].wl.display) == 0) {
+				wl_display_flush(many[i].wl.display);
+				wl_display_read_events(many[i].wl.display);
 			}
-			wl_display_dispatch_pending(many[i].display);
+			wl_display_dispatch_pending(many[i].wl.display);
 			if (many[i].frame_done) {
 				frames++;
 				draw(&many[i]);

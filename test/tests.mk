@@ -45,11 +45,13 @@ $(PNGCMP): $(B)/obj/test/lib/pngcmp.o
 ZDTM_NAMES := $(sort $(basename $(notdir $(filter-out test/zdtm/zdtm.c,$(wildcard test/zdtm/*.c)))))
 ZDTM_BIN := $(patsubst %,$(B)/test/zdtm/%,$(ZDTM_NAMES))
 ZDTM_TESTS := $(patsubst %,$(B)/test/zdtm/%.sh,$(ZDTM_NAMES))
-$(B)/test/zdtm/%: test/zdtm/%.c test/zdtm/zdtm.c test/zdtm/zdtm.h $(B)/gen/xdg-shell-protocol.c \
-		$(B)/gen/xdg-shell-client-protocol.h
+WLCLIENT := test/lib/wlclient.c test/lib/wlclient.h
+$(B)/test/zdtm/%: test/zdtm/%.c test/zdtm/zdtm.c test/zdtm/zdtm.h $(WLCLIENT) \
+		$(B)/gen/xdg-shell-protocol.c $(B)/gen/xdg-shell-client-protocol.h
 	@mkdir -p $(@D)
-	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(LDFLAGS) -Itest/zdtm -I$(B)/gen -o $@ \
-		$< test/zdtm/zdtm.c $(B)/gen/xdg-shell-protocol.c $(call pc_libs,wayland-client)
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(LDFLAGS) -Itest/zdtm -Itest/lib -I$(B)/gen \
+		-o $@ $< test/zdtm/zdtm.c test/lib/wlclient.c $(B)/gen/xdg-shell-protocol.c \
+		$(call pc_libs,wayland-client)
 $(B)/test/zdtm/%.sh: | $(B)/test/zdtm/%
 	@printf '#!/bin/sh\n# generated: the ZDTM-style test %s\nexec %s/test/zdtm/run.sh %s/%s "$$@"\n' \
 		'$*' '$(CURDIR)' '$(CURDIR)' '$(B)/test/zdtm/$*' > $@
@@ -122,10 +124,11 @@ $(B)/gen/xdg-shell-protocol.c: $(XDG_SHELL_XML)
 	@mkdir -p $(@D)
 	wayland-scanner private-code $< $@
 WLBENCH := $(B)/bench/wlbench
-$(WLBENCH): bench/wlbench.c $(B)/gen/xdg-shell-protocol.c $(B)/gen/xdg-shell-client-protocol.h
+$(WLBENCH): bench/wlbench.c $(WLCLIENT) $(B)/gen/xdg-shell-protocol.c \
+		$(B)/gen/xdg-shell-client-protocol.h
 	@mkdir -p $(@D)
-	$(CC) -std=c11 -D_GNU_SOURCE -O2 -I$(B)/gen $(WARN) -Wno-missing-prototypes \
-		-o $@ bench/wlbench.c $(B)/gen/xdg-shell-protocol.c $(call pc_libs,wayland-client)
+	$(CC) -std=c11 -D_GNU_SOURCE -O2 -Itest/lib -I$(B)/gen $(WARN) -o $@ bench/wlbench.c \
+		test/lib/wlclient.c $(B)/gen/xdg-shell-protocol.c $(call pc_libs,wayland-client)
 
 bench: all $(WLBENCH) $(PNGCMP)
 	bench/run

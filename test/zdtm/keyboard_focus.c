@@ -104,25 +104,25 @@ static const struct wl_registry_listener registry_listener = { on_global, on_glo
 
 int main(void)
 {
-	struct zdtm t;
-	struct zdtm_window w;
+	struct wlc t;
+	struct wlc_window w;
 	zdtm_init(&t, "keyboard_focus");
 	struct wl_registry *reg = wl_display_get_registry(t.display);
 	wl_registry_add_listener(reg, &registry_listener, NULL);
-	zdtm_roundtrip(&t, "finding the seat");
+	wlc_roundtrip(&t, "finding the seat");
 	if (!seat)
 		zdtm_fail("no wl_seat: this test needs a compositor with a seat");
 	struct wl_keyboard *kb = wl_seat_get_keyboard(seat);
 	wl_keyboard_add_listener(kb, &keyboard_listener, NULL);
-	zdtm_window(&t, &w, "zdtm keyboard_focus");
+	wlc_window(&t, &w, "zdtm keyboard_focus");
 	window = w.surface;
-	wl_surface_attach(w.surface, zdtm_buffer(&t, 100, 100, 0xff804080), 0, 0);
+	wl_surface_attach(w.surface, wlc_buffer(&t, 100, 100, 0xff804080, NULL), 0, 0);
 	wl_surface_damage(w.surface, 0, 0, 100, 100);
 	wl_surface_commit(w.surface);
 	while (enters == 0)
 		if (wl_display_dispatch(t.display) < 0)
 			zdtm_fail("connection lost waiting for keyboard focus");
-	zdtm_roundtrip(&t, "before the checkpoint");
+	wlc_roundtrip(&t, "before the checkpoint");
 	zdtm_ready_and_wait(&t);
 
 	restored = true;

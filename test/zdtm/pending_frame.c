@@ -17,20 +17,20 @@ static const struct wl_callback_listener frame_listener = { on_frame };
 
 int main(void)
 {
-	struct zdtm t;
-	struct zdtm_window w;
+	struct wlc t;
+	struct wlc_window w;
 	zdtm_init(&t, "pending_frame");
-	zdtm_window(&t, &w, "zdtm pending_frame");
+	wlc_window(&t, &w, "zdtm pending_frame");
 	struct wl_callback *cb = wl_surface_frame(w.surface);
 	wl_callback_add_listener(cb, &frame_listener, NULL);
 	wl_surface_commit(w.surface); /* no buffer: never repainted, never fired */
-	zdtm_roundtrip(&t, "before the checkpoint");
+	wlc_roundtrip(&t, "before the checkpoint");
 	if (fired)
 		zdtm_fail("the frame callback of an unmapped surface fired");
 	zdtm_ready_and_wait(&t);
 
-	zdtm_roundtrip(&t, "after the restore");
-	wl_surface_attach(w.surface, zdtm_buffer(&t, 64, 64, 0xff40c040), 0, 0);
+	wlc_roundtrip(&t, "after the restore");
+	wl_surface_attach(w.surface, wlc_buffer(&t, 64, 64, 0xff40c040, NULL), 0, 0);
 	wl_surface_damage(w.surface, 0, 0, 64, 64);
 	wl_surface_commit(w.surface);
 	while (!fired)

@@ -46,7 +46,7 @@ static void on_xs_configure(void *data, struct xdg_surface *xs, uint32_t serial)
 
 static const struct xdg_surface_listener xs_listener = { on_xs_configure };
 
-static void open_popup(struct zdtm *t, struct zdtm_window *parent, struct popup *p)
+static void open_popup(struct wlc *t, struct wlc_window *parent, struct popup *p)
 {
 	struct xdg_positioner *pos = xdg_wm_base_create_positioner(t->wm_base);
 	xdg_positioner_set_size(pos, 50, 30);
@@ -62,36 +62,36 @@ static void open_popup(struct zdtm *t, struct zdtm_window *parent, struct popup 
 	while (!p->configured)
 		if (wl_display_dispatch(t->display) < 0)
 			zdtm_fail("connection lost waiting for the popup's configure");
-	wl_surface_attach(p->surface, zdtm_buffer(t, 50, 30, 0xffe08020), 0, 0);
+	wl_surface_attach(p->surface, wlc_buffer(t, 50, 30, 0xffe08020, NULL), 0, 0);
 	wl_surface_damage(p->surface, 0, 0, 50, 30);
 	wl_surface_commit(p->surface);
 }
 
 int main(void)
 {
-	struct zdtm t;
-	struct zdtm_window w;
+	struct wlc t;
+	struct wlc_window w;
 	struct popup p;
 	zdtm_init(&t, "popup");
-	zdtm_window(&t, &w, "zdtm popup");
-	wl_surface_attach(w.surface, zdtm_buffer(&t, 120, 80, 0xff208040), 0, 0);
+	wlc_window(&t, &w, "zdtm popup");
+	wl_surface_attach(w.surface, wlc_buffer(&t, 120, 80, 0xff208040, NULL), 0, 0);
 	wl_surface_damage(w.surface, 0, 0, 120, 80);
 	wl_surface_commit(w.surface);
 	open_popup(&t, &w, &p);
-	zdtm_roundtrip(&t, "before the checkpoint");
+	wlc_roundtrip(&t, "before the checkpoint");
 	if (popup_done)
 		zdtm_fail("the popup was dismissed before the checkpoint");
 	zdtm_ready_and_wait_nocompare(&t);
 
-	zdtm_roundtrip(&t, "after the restore");
+	wlc_roundtrip(&t, "after the restore");
 	if (!popup_done)
 		zdtm_fail("no popup_done after the restore");
 	xdg_popup_destroy(p.popup);
 	xdg_surface_destroy(p.xdg_surface);
 	wl_surface_destroy(p.surface);
-	zdtm_roundtrip(&t, "closing the old popup");
+	wlc_roundtrip(&t, "closing the old popup");
 	popup_done = false;
 	open_popup(&t, &w, &p);
-	zdtm_roundtrip(&t, "opening a new popup");
+	wlc_roundtrip(&t, "opening a new popup");
 	zdtm_pass();
 }

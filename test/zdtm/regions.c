@@ -6,10 +6,10 @@
 
 int main(void)
 {
-	struct zdtm t;
-	struct zdtm_window w;
+	struct wlc t;
+	struct wlc_window w;
 	zdtm_init(&t, "regions");
-	zdtm_window(&t, &w, "zdtm regions");
+	wlc_window(&t, &w, "zdtm regions");
 	struct wl_region *opaque = wl_compositor_create_region(t.compositor);
 	wl_region_add(opaque, 0, 0, 100, 100);
 	wl_region_subtract(opaque, 20, 20, 30, 30);
@@ -19,14 +19,14 @@ int main(void)
 	wl_surface_set_input_region(w.surface, input);
 	wl_region_destroy(opaque);
 	wl_region_destroy(input);
-	wl_surface_attach(w.surface, zdtm_buffer(&t, 100, 100, 0xffc04040), 0, 0);
+	wl_surface_attach(w.surface, wlc_buffer(&t, 100, 100, 0xffc04040, NULL), 0, 0);
 	wl_surface_damage(w.surface, 0, 0, 100, 100);
 	wl_surface_commit(w.surface);
-	zdtm_roundtrip(&t, "before the checkpoint");
+	wlc_roundtrip(&t, "before the checkpoint");
 	zdtm_ready_and_wait(&t);
-	zdtm_roundtrip(&t, "after the restore");
+	wlc_roundtrip(&t, "after the restore");
 	wl_surface_set_input_region(w.surface, NULL);
 	wl_surface_commit(w.surface);
-	zdtm_roundtrip(&t, "changing a region after the restore");
+	wlc_roundtrip(&t, "changing a region after the restore");
 	zdtm_pass();
 }

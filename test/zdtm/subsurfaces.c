@@ -6,27 +6,27 @@
 
 int main(void)
 {
-	struct zdtm t;
-	struct zdtm_window w;
+	struct wlc t;
+	struct wlc_window w;
 	zdtm_init(&t, "subsurfaces");
 	if (!t.subcompositor)
 		zdtm_fail("no wl_subcompositor");
-	zdtm_window(&t, &w, "zdtm subsurfaces");
+	wlc_window(&t, &w, "zdtm subsurfaces");
 	struct wl_surface *child = wl_compositor_create_surface(t.compositor);
 	struct wl_subsurface *sub =
 		wl_subcompositor_get_subsurface(t.subcompositor, child, w.surface);
 	wl_subsurface_set_position(sub, 30, 20);
-	wl_surface_attach(child, zdtm_buffer(&t, 40, 40, 0xffe0e040), 0, 0);
+	wl_surface_attach(child, wlc_buffer(&t, 40, 40, 0xffe0e040, NULL), 0, 0);
 	wl_surface_damage(child, 0, 0, 40, 40);
 	wl_surface_commit(child); /* cached until the parent commits */
-	wl_surface_attach(w.surface, zdtm_buffer(&t, 120, 100, 0xff4040c0), 0, 0);
+	wl_surface_attach(w.surface, wlc_buffer(&t, 120, 100, 0xff4040c0, NULL), 0, 0);
 	wl_surface_damage(w.surface, 0, 0, 120, 100);
 	wl_surface_commit(w.surface);
-	zdtm_roundtrip(&t, "before the checkpoint");
+	wlc_roundtrip(&t, "before the checkpoint");
 	zdtm_ready_and_wait(&t);
-	zdtm_roundtrip(&t, "after the restore");
+	wlc_roundtrip(&t, "after the restore");
 	wl_subsurface_set_position(sub, 40, 30);
 	wl_surface_commit(w.surface);
-	zdtm_roundtrip(&t, "moving the subsurface after the restore");
+	wlc_roundtrip(&t, "moving the subsurface after the restore");
 	zdtm_pass();
 }

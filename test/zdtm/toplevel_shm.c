@@ -16,20 +16,20 @@ static const struct wl_callback_listener frame_listener = { on_frame };
 
 int main(void)
 {
-	struct zdtm t;
-	struct zdtm_window w;
+	struct wlc t;
+	struct wlc_window w;
 	zdtm_init(&t, "toplevel_shm");
-	zdtm_window(&t, &w, "zdtm toplevel_shm");
-	wl_surface_attach(w.surface, zdtm_buffer(&t, 120, 80, 0xff2080c0), 0, 0);
+	wlc_window(&t, &w, "zdtm toplevel_shm");
+	wl_surface_attach(w.surface, wlc_buffer(&t, 120, 80, 0xff2080c0, NULL), 0, 0);
 	wl_surface_damage(w.surface, 0, 0, 120, 80);
 	wl_surface_commit(w.surface);
-	zdtm_roundtrip(&t, "before the checkpoint");
+	wlc_roundtrip(&t, "before the checkpoint");
 	zdtm_ready_and_wait(&t);
 
-	zdtm_roundtrip(&t, "after the restore");
+	wlc_roundtrip(&t, "after the restore");
 	struct wl_callback *cb = wl_surface_frame(w.surface);
 	wl_callback_add_listener(cb, &frame_listener, NULL);
-	wl_surface_attach(w.surface, zdtm_buffer(&t, 120, 80, 0xff2080c0), 0, 0);
+	wl_surface_attach(w.surface, wlc_buffer(&t, 120, 80, 0xff2080c0, NULL), 0, 0);
 	wl_surface_damage(w.surface, 0, 0, 120, 80);
 	wl_surface_commit(w.surface);
 	while (!done)

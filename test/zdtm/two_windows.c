@@ -15,30 +15,30 @@ static void on_frame(void *data, struct wl_callback *cb, uint32_t time)
 
 static const struct wl_callback_listener frame_listener = { on_frame };
 
-static void draw(struct zdtm *t, struct zdtm_window *w, uint32_t color, bool callback)
+static void draw(struct wlc *t, struct wlc_window *w, uint32_t color, bool callback)
 {
 	if (callback) {
 		struct wl_callback *cb = wl_surface_frame(w->surface);
 		wl_callback_add_listener(cb, &frame_listener, NULL);
 	}
-	wl_surface_attach(w->surface, zdtm_buffer(t, 90, 60, color), 0, 0);
+	wl_surface_attach(w->surface, wlc_buffer(t, 90, 60, color, NULL), 0, 0);
 	wl_surface_damage(w->surface, 0, 0, 90, 60);
 	wl_surface_commit(w->surface);
 }
 
 int main(void)
 {
-	struct zdtm t;
-	struct zdtm_window a, b;
+	struct wlc t;
+	struct wlc_window a, b;
 	zdtm_init(&t, "two_windows");
-	zdtm_window(&t, &a, "zdtm window A");
-	zdtm_window(&t, &b, "zdtm window B");
+	wlc_window(&t, &a, "zdtm window A");
+	wlc_window(&t, &b, "zdtm window B");
 	draw(&t, &a, 0xffc02020, false);
 	draw(&t, &b, 0xff20c020, false);
-	zdtm_roundtrip(&t, "before the checkpoint");
+	wlc_roundtrip(&t, "before the checkpoint");
 	zdtm_ready_and_wait_nocompare(&t);
 
-	zdtm_roundtrip(&t, "after the restore");
+	wlc_roundtrip(&t, "after the restore");
 	draw(&t, &a, 0xffc02020, true);
 	draw(&t, &b, 0xff20c020, true);
 	while (fired < 2)

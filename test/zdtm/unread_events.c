@@ -16,7 +16,7 @@ static const struct wl_callback_listener listener = { on_done };
 
 int main(void)
 {
-	struct zdtm t;
+	struct wlc t;
 	zdtm_init(&t, "unread_events");
 	for (intptr_t i = 0; i < 20; i++) {
 		struct wl_callback *cb = wl_display_sync(t.display);
@@ -24,7 +24,7 @@ int main(void)
 	}
 	/* flushed, not read: the answers wait in the socket */
 	zdtm_ready_and_wait(&t);
-	zdtm_roundtrip(&t, "after the restore");
+	wlc_roundtrip(&t, "after the restore");
 	for (int i = 0; i < 20; i++)
 		if (fired[i] != 1)
 			zdtm_fail("sync callback %d fired %d times", i, fired[i]);

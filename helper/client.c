@@ -132,6 +132,89 @@ static int rewrite_bind(struct wlcr_client *c, struct wlcr_wire_msg *m, uint8_t 
 	return 0;
 }
 
+/* ---- server ids after a restore ---------------------------------------- */
+
+static uint32_t up_to_down(const struct wlcr_client *c, uint32_t id)
+{
+	for (uint32_t i = 0; id >= WLCR_SERVER_ID_MIN && i < c->nid_pairs; i++)
+		if (c->id_pairs[i].up == id)
+			return c->id_pairs[i].down;
+	return id;
+}
+
+static uint32_t down_to_up(const struct wlcr_client *c, uint32_t id)
+{
+	for (uint32_t i = 0; id >= WLCR_SERVER_ID_MIN && i < c->nid_pairs; i++)
+		if (c->id_pairs[i].down == id)
+			return c->id_pairs[i].up;
+	return id;
+}
+
+static bool down_taken(const struct wlcr_client *c, uint32_t id)
+{
+	if (wlcr_journal_get(&c->journal, id))
+		return true;
+	for (uint32_t i = 0; i < c->nid_pairs; i++)
+		if (c->id_pairs[i].down == id)
+			return true;
+	return false;
+}
+
+/* A new server object: its own id on the app's side if free there, else
+ * the lowest free one (libwayland-client, like the server, accepts only a
+ * free slot or the next one). Returns the app's id, or 0 when out of memory. */
+static uint32_t new_server_id(struct wlcr_client *c, uint32_t up)
+{
+	if (!down_taken(c, up) && down_to_up(c, up) == up)
+		return up;
+	uint32_t down = WLCR_SERVER_ID_MIN;
+	while (down_taken(c, down))
+		down++;
+	struct wlcr_id_pair *p = realloc(c->id_pairs, (c->nid_pairs + 1) * sizeof(*p));
+	if (!p)
+		return 0;
+	c->id_pairs = p;
+	p[c->nid_pairs++] = (struct wlcr_id_pair){ up, down };
+	wlcr_debug("client %u: compositor id %#x is %#x for the app", c->index, up, down);
+	return down;
+}
+
+static void forget_pair(struct wlcr_client *c, uint32_t down)
+{
+	for (uint32_t i = 0; i < c->nid_pairs; i++)
+		if (c->id_pairs[i].down == down) {
+			c->id_pairs[i] = c->id_pairs[--c->nid_pairs];
+			return;
+		}
+}
+
+/* Rewrites the server ids of a message between the compositor's and the
+ * app's. Events: object arguments and new ids; requests: object arguments
+ * (the sender is done by the caller). */
+static bool translate_ids(struct wlcr_client *c, struct wlcr_wire_msg *m, uint8_t *bytes,
+			  bool event)
+{
+	for (unsigned i = 0; i < m->msg->nargs; i++) {
+		uint8_t kind = m->msg->args[i].kind;
+		uint32_t id = m->args[i].u, to = id;
+		if (id < WLCR_SERVER_ID_MIN || (kind != WLCR_ARG_OBJECT && kind != WLCR_ARG_NEW_ID))
+			continue;
+		if (kind == WLCR_ARG_NEW_ID && event) {
+			to = new_server_id(c, id);
+			if (!to)
+				return false;
+			m->new_id = to;
+		} else {
+			to = event ? up_to_down(c, id) : down_to_up(c, id);
+		}
+		if (to != id) {
+			m->args[i].u = to;
+			wlcr_wire_set_word(bytes + m->args[i].offset, to);
+		}
+	}
+	return true;
+}
+
 /* Handles one complete request. Returns false when the client was closed. */
 static bool handle_request(struct wlcr_client *c, uint8_t *bytes, uint16_t size, uint32_t sender,
 			   uint16_t opcode)
@@ -231,6 +314,15 @@ static bool handle_request(struct wlcr_client *c, uint8_t *bytes, uint16_t size,
 		}
 		return true;
 	}
+	if (c->nid_pairs) {
+		/* the journal keeps the app's ids; the compositor gets its own */
+		uint32_t up = down_to_up(c, sender);
+		if (up != sender)
+			wlcr_wire_set_word(bytes, up);
+		translate_ids(c, &m, bytes, false);
+		if (msg->flags & WLCR_MSG_DESTRUCTOR)
+			forget_pair(c, sender);
+	}
 	if (wlcr_log_get_level() >= WLCR_LOG_DEBUG)
 		wlcr_debug("client %u -> %s@%u.%s (%u fds)", c->index, it->name, sender, msg->name,
 			   m.nfds);
@@ -297,6 +389,10 @@ static bool handle_event(struct wlcr_client *c, uint8_t *bytes, uint16_t size, u
 	int fds[WLCR_MAX_FDS_OUT];
 	if (c->replay && wlcr_replay_consumes(c, sender, opcode, bytes, size))
 		return !c->dead;
+	if (c->nid_pairs && sender >= WLCR_SERVER_ID_MIN) {
+		sender = up_to_down(c, sender);
+		wlcr_wire_set_word(bytes, sender);
+	}
 	struct wlcr_object *obj = wlcr_journal_get(&c->journal, sender);
 
 	if (!obj) {
@@ -333,6 +429,11 @@ static bool handle_event(struct wlcr_client *c, uint8_t *bytes, uint16_t size, u
 		return false;
 	}
 	take_fds(&c->up, fds, m.nfds);
+	if ((c->restored || c->replay) && !translate_ids(c, &m, bytes, true)) {
+		close_fds(fds, m.nfds);
+		wlcr_client_close(c, "out of memory");
+		return false;
+	}
 	enum wlcr_replay_verdict verdict =
 		c->replay ? wlcr_replay_event(c, &m, bytes) : WLCR_REPLAY_FORWARD;
 	if (verdict == WLCR_REPLAY_CONSUME || c->dead) {
@@ -594,6 +695,7 @@ void wlcr_client_free(struct wlcr_client *c)
 	if (c->record_fd >= 0)
 		close(c->record_fd);
 	wlcr_replay_free(c);
+	free(c->id_pairs);
 	wlcr_journal_finish(&c->journal);
 	free(c);
 }

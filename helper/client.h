@@ -39,6 +39,13 @@ struct wlcr_client {
 	/* restored into a time namespace: its CLOCK_MONOTONIC minus the
 	 * compositor's, in ms, added to the timestamps of events */
 	int64_t time_offset_ms;
+	/* After a restore the app still holds server-created ids of the old
+	 * compositor (data offers), inert; new ones of the compositor that
+	 * would collide get other ids on the app's side: up -> down pairs. */
+	struct wlcr_id_pair {
+		uint32_t up, down;
+	} * id_pairs;
+	uint32_t nid_pairs;
 };
 
 /* Takes ownership of fd (accepted from the listening socket). Returns the

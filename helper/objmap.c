@@ -92,6 +92,15 @@ void wlcr_objmap_for_each(const struct wlcr_objmap *map,
 			fn(map->server[i], data);
 }
 
+int wlcr_objmap_reserve_server(struct wlcr_objmap *map, uint32_t len)
+{
+	if (grow(&map->server, &map->server_cap, len) < 0)
+		return -ENOMEM;
+	if (map->server_len < len)
+		map->server_len = len;
+	return 0;
+}
+
 int wlcr_objmap_reserve(struct wlcr_objmap *map, uint32_t len)
 {
 	if (len >= WLCR_SERVER_ID_MIN)

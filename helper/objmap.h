@@ -26,6 +26,8 @@ struct wlcr_object *wlcr_objmap_get(const struct wlcr_objmap *map, uint32_t id);
 int wlcr_objmap_insert(struct wlcr_objmap *map, uint32_t id, struct wlcr_object *obj);
 /* Raises the client high-water mark to len (a restored client's next id). */
 int wlcr_objmap_reserve(struct wlcr_objmap *map, uint32_t len);
+/* The same for the server range: len slots from 0xff000000. */
+int wlcr_objmap_reserve_server(struct wlcr_objmap *map, uint32_t len);
 void wlcr_objmap_remove(struct wlcr_objmap *map, uint32_t id);
 /* Calls fn for every object, in id order. */
 void wlcr_objmap_for_each(const struct wlcr_objmap *map,

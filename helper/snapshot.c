@@ -237,9 +237,9 @@ static void object_out(struct wlcr_object *obj, void *data)
 {
 	struct build_ctx *ctx = data;
 	Journal *jn = ctx->journal;
-	/* objects the compositor created (data offers) cannot be created
-	 * again by anyone but a compositor: replay ends them instead */
-	if (ctx->err || obj->server_created)
+	/* objects the compositor created (data offers) are kept too: the app
+	 * still holds them after a restore, as inert objects */
+	if (ctx->err)
 		return;
 	JObject *o = malloc(sizeof(*o));
 	if (!o) {
@@ -432,6 +432,8 @@ static int object_in(struct wlcr_journal *j, const JObject *o, struct wlcr_pool 
 		obj->zombie = true;
 		j->nlive--;
 	}
+	/* only a compositor can make these: after a restore they are inert */
+	obj->gone = obj->server_created;
 	obj->creator = o->creator;
 	obj->buffer_held = o->buffer_held;
 	obj->frame_surface = o->frame_surface;

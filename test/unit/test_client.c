@@ -215,7 +215,58 @@ static void restored_clients_get_timestamps_on_their_clock(void)
 	session_finish(&s);
 }
 
+static uint32_t out_word(struct wlcr_conn *conn, size_t at)
+{
+	return wlcr_wire_word(conn->out.data + conn->out.start + at);
+}
+
+static void restored_server_ids_never_collide_with_held_ones(void)
+{
+	struct session s;
+	uint8_t b[64];
+	CHECK(session_init(&s) == 0);
+	CHECK(REQ(&s, 1, WLCR_REQ_wl_display_get_registry, "n", 2u));
+	CHECK(EVT(&s, 2, WLCR_EVT_wl_registry_global, "usu", 9u, "wl_data_device_manager", 3u));
+	CHECK(EVT(&s, 2, WLCR_EVT_wl_registry_global, "usu", 10u, "wl_seat", 7u));
+	CHECK(REQ(&s, 2, WLCR_REQ_wl_registry_bind, "usun", 1u, "wl_data_device_manager", 3u, 3u));
+	CHECK(REQ(&s, 2, WLCR_REQ_wl_registry_bind, "usun", 2u, "wl_seat", 7u, 4u));
+	CHECK(REQ(&s, 3, WLCR_REQ_wl_data_device_manager_get_data_device, "no", 5u, 4u));
+	/* an offer of the old compositor the app still holds after a restore */
+	CHECK(EVT(&s, 5, WLCR_EVT_wl_data_device_data_offer, "n", 0xff000000u));
+	wlcr_journal_get(&s.c->journal, 0xff000000u)->gone = true;
+	s.c->restored = true;
+
+	/* the new compositor's first offer has the same id: the app gets another */
+	int n = wlcr_wire_build(b, sizeof(b), 5, WLCR_EVT_wl_data_device_data_offer, "n",
+				0xff000000u);
+	wlcr_conn_in_append(&s.c->up, b, (size_t)n);
+	n = wlcr_wire_build(b, sizeof(b), 5, WLCR_EVT_wl_data_device_selection, "o", 0xff000000u);
+	wlcr_conn_in_append(&s.c->up, b, (size_t)n);
+	CHECK(wlcr_client_process(s.c, false));
+	CHECK_EQ(out_word(&s.c->down, 8), 0xff000001u);
+	CHECK_EQ(out_word(&s.c->down, 12 + 8), 0xff000001u);
+	wlcr_conn_out_discard(&s.c->down);
+
+	/* the app's requests on it reach the compositor with its own id */
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	CHECK(REQ_FD(&s, fd, 0xff000001u, WLCR_REQ_wl_data_offer_receive, "sh", "text/plain"));
+	close(fd);
+	n = wlcr_wire_build(b, sizeof(b), 0xff000001u, WLCR_REQ_wl_data_offer_destroy, "");
+	wlcr_conn_in_append(&s.c->down, b, (size_t)n);
+	CHECK(wlcr_client_process(s.c, true));
+	CHECK_EQ(out_word(&s.c->up, 0), 0xff000000u);
+	wlcr_conn_out_discard(&s.c->up);
+	CHECK_EQ(s.c->nid_pairs, 0);
+
+	/* the old offer's end never reaches the new compositor */
+	CHECK(REQ(&s, 0xff000000u, WLCR_REQ_wl_data_offer_destroy, ""));
+	CHECK(wlcr_journal_get(&s.c->journal, 0xff000000u) == NULL);
+	session_finish(&s);
+}
+
 static const struct unit_case cases[] = {
+	{ "restored_server_ids_never_collide_with_held_ones",
+	  restored_server_ids_never_collide_with_held_ones },
 	{ "restored_clients_get_timestamps_on_their_clock",
 	  restored_clients_get_timestamps_on_their_clock },
 	{ "bad_size", bad_size },

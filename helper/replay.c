@@ -354,12 +354,21 @@ bool wlcr_replay_claim(struct wlcr_client *c, const uint8_t *msg, uint16_t size)
 	    (img->has_partial_request && wlcr_conn_in_append(&c->down, img->partial_request.data,
 							     img->partial_request.len) < 0))
 		wlcr_warn("client %u: out of memory for its pending bytes", c->index);
-	/* the old compositor's focus ends here, before the new one's enter */
+	/* the old compositor's focus and selection end here, before the new
+	 * one's enter and selection */
 	struct collect col;
 	if (collect(c, &col) == 0) {
 		for (size_t i = 0; i < col.n; i++) {
 			struct wlcr_object *o = col.objs[i];
-			if (!o->focus || o->zombie)
+			if (o->zombie)
+				continue;
+			if (o->iface == &wlcr_iface_wl_data_device)
+				SEND_DOWN(c, o->id, WLCR_EVT_wl_data_device_selection, "o", 0u);
+			else if (o->iface == &wlcr_iface_zwp_primary_selection_device_v1)
+				SEND_DOWN(c, o->id,
+					  WLCR_EVT_zwp_primary_selection_device_v1_selection, "o",
+					  0u);
+			if (!o->focus)
 				continue;
 			if (o->iface == &wlcr_iface_wl_keyboard)
 				SEND_DOWN(c, o->id, WLCR_EVT_wl_keyboard_leave, "uo", 0u, o->focus);

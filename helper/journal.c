@@ -929,6 +929,14 @@ int wlcr_journal_event(struct wlcr_journal *j, struct wlcr_object *obj,
 		else if (m->opcode == (kb ? WLCR_EVT_wl_keyboard_leave : WLCR_EVT_wl_pointer_leave))
 			obj->focus = 0;
 	}
+	/* a drag over one of the app's surfaces: entered until leave or drop */
+	if (it == &wlcr_iface_wl_data_device) {
+		if (m->opcode == WLCR_EVT_wl_data_device_enter)
+			obj->focus = m->args[1].u;
+		else if (m->opcode == WLCR_EVT_wl_data_device_leave ||
+			 m->opcode == WLCR_EVT_wl_data_device_drop)
+			obj->focus = 0;
+	}
 	/* events with fds (keymaps) or new objects are not "what the client
 	 * knows" in a way replay compares; the rest: last value per opcode */
 	if (m->nfds || m->msg->new_id_arg >= 0)

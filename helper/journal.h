@@ -95,7 +95,7 @@ struct wlcr_object {
 	uint32_t last_configure_serial; /* xdg_surface */
 	uint32_t last_acked_serial;	/* xdg_surface */
 	uint32_t proxy_acked_serial;	/* xdg_surface: acked by the replay itself */
-	uint32_t focus;			/* wl_keyboard/wl_pointer: surface, or 0 */
+	uint32_t focus; /* wl_keyboard/wl_pointer/wl_data_device (a drag): surface, or 0 */
 };
 
 struct wlcr_journal {

@@ -374,6 +374,9 @@ bool wlcr_replay_claim(struct wlcr_client *c, const uint8_t *msg, uint16_t size)
 				SEND_DOWN(c, o->id, WLCR_EVT_wl_keyboard_leave, "uo", 0u, o->focus);
 			else if (o->iface == &wlcr_iface_wl_pointer)
 				SEND_DOWN(c, o->id, WLCR_EVT_wl_pointer_leave, "uo", 0u, o->focus);
+			else if (o->iface == &wlcr_iface_wl_data_device)
+				/* a drag over the app: it ended with the old compositor */
+				SEND_DOWN(c, o->id, WLCR_EVT_wl_data_device_leave, "");
 			o->focus = 0;
 		}
 		free(col.objs);

@@ -271,7 +271,30 @@ static void a_null_region_resets_the_committed_one(void)
 	session_finish(&s);
 }
 
+static void drags_and_focus_are_tracked(void)
+{
+	struct session s;
+	CHECK(session_init(&s) == 0);
+	CHECK(session_toplevel(&s));
+	CHECK(EVT(&s, 2, WLCR_EVT_wl_registry_global, "usu", 44u, "wl_seat", 7u));
+	CHECK(EVT(&s, 2, WLCR_EVT_wl_registry_global, "usu", 45u, "wl_data_device_manager", 3u));
+	CHECK(REQ(&s, 2, WLCR_REQ_wl_registry_bind, "usun", 4u, "wl_seat", 7u, 11u));
+	CHECK(REQ(&s, 2, WLCR_REQ_wl_registry_bind, "usun", 5u, "wl_data_device_manager", 3u, 12u));
+	CHECK(REQ(&s, 11, WLCR_REQ_wl_seat_get_keyboard, "n", 13u));
+	CHECK(REQ(&s, 12, WLCR_REQ_wl_data_device_manager_get_data_device, "no", 14u, 11u));
+	CHECK(EVT(&s, 13, WLCR_EVT_wl_keyboard_enter, "uoa", 5u, 6u, 0u, (const void *)NULL));
+	CHECK_EQ(wlcr_journal_get(&s.c->journal, 13)->focus, 6);
+	CHECK(EVT(&s, 14, WLCR_EVT_wl_data_device_enter, "uoffo", 6u, 6u, 0u, 0u, 0u));
+	CHECK_EQ(wlcr_journal_get(&s.c->journal, 14)->focus, 6);
+	CHECK(EVT(&s, 14, WLCR_EVT_wl_data_device_drop, ""));
+	CHECK_EQ(wlcr_journal_get(&s.c->journal, 14)->focus, 0);
+	CHECK(EVT(&s, 13, WLCR_EVT_wl_keyboard_leave, "uo", 7u, 6u));
+	CHECK_EQ(wlcr_journal_get(&s.c->journal, 13)->focus, 0);
+	session_finish(&s);
+}
+
 static const struct unit_case cases[] = {
+	{ "drags_and_focus_are_tracked", drags_and_focus_are_tracked },
 	{ "synchronized_subsurface_state_waits_for_the_parent",
 	  synchronized_subsurface_state_waits_for_the_parent },
 	{ "set_desync_applies_the_cached_state", set_desync_applies_the_cached_state },

@@ -822,13 +822,11 @@ static int setter_slot(struct wlcr_journal *j, struct wlcr_msgcopy ***arr, uint1
 	return *arr ? 0 : -ENOMEM;
 }
 
-int wlcr_journal_request(struct wlcr_journal *j, struct wlcr_object *obj,
-			 const struct wlcr_wire_msg *m, const uint8_t *bytes, const int *fds,
-			 char *err, size_t errlen)
+/* Constructors and destructors, alike for requests and events. Returns 1
+ * when obj was destroyed (and must not be touched again), 0, or -errno. */
+static int lifecycle(struct wlcr_journal *j, struct wlcr_object *obj, const struct wlcr_wire_msg *m,
+		     const uint8_t *bytes, const int *fds, char *err, size_t errlen)
 {
-	j->requests++;
-	if (!obj->iface)
-		return 0;
 	if (m->msg->new_id_arg >= 0) {
 		int ret = create_from(j, obj, m, bytes, fds, err, errlen);
 		if (ret < 0)
@@ -836,8 +834,21 @@ int wlcr_journal_request(struct wlcr_journal *j, struct wlcr_object *obj,
 	}
 	if (m->msg->flags & WLCR_MSG_DESTRUCTOR) {
 		object_destroyed(j, obj);
-		return 0;
+		return 1;
 	}
+	return 0;
+}
+
+int wlcr_journal_request(struct wlcr_journal *j, struct wlcr_object *obj,
+			 const struct wlcr_wire_msg *m, const uint8_t *bytes, const int *fds,
+			 char *err, size_t errlen)
+{
+	j->requests++;
+	if (!obj->iface)
+		return 0;
+	int life = lifecycle(j, obj, m, bytes, fds, err, errlen);
+	if (life)
+		return life < 0 ? life : 0;
 
 	struct req_policy *rp = &policies[obj->iface->index][m->opcode];
 	switch (rp->policy) {
@@ -904,15 +915,9 @@ int wlcr_journal_event(struct wlcr_journal *j, struct wlcr_object *obj,
 			object_remove(j, dead);
 		return 0;
 	}
-	if (m->msg->new_id_arg >= 0) {
-		int ret = create_from(j, obj, m, bytes, fds, err, errlen);
-		if (ret < 0)
-			return ret;
-	}
-	if (m->msg->flags & WLCR_MSG_DESTRUCTOR) {
-		object_destroyed(j, obj);
-		return 0;
-	}
+	int life = lifecycle(j, obj, m, bytes, fds, err, errlen);
+	if (life)
+		return life < 0 ? life : 0;
 	if (it == &wlcr_iface_wl_buffer && m->opcode == WLCR_EVT_wl_buffer_release) {
 		obj->buffer_held = false;
 		return 0;

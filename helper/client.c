@@ -132,6 +132,23 @@ static int rewrite_bind(struct wlcr_client *c, struct wlcr_wire_msg *m, uint8_t 
 	return 0;
 }
 
+/* --allow-unknown: a message on an object without a table. Its fd count is
+ * unknown, so every fd already queued goes with it (fds arrive no later
+ * than their bytes). Returns false when the client was closed. */
+static bool forward_unparsed(struct wlcr_client *c, struct wlcr_conn *from, struct wlcr_conn *to,
+			     const uint8_t *bytes, uint16_t size)
+{
+	int fds[WLCR_MAX_FDS_OUT];
+	unsigned n = 0;
+	while (wlcr_fdq_count(&from->in_fds) && n < WLCR_MAX_FDS_OUT)
+		fds[n++] = wlcr_fdq_pop(&from->in_fds);
+	if (wlcr_conn_write(to, bytes, size, fds, n) < 0) {
+		wlcr_client_close(c, "out of memory");
+		return false;
+	}
+	return true;
+}
+
 /* ---- server ids after a restore ---------------------------------------- */
 
 static uint32_t up_to_down(const struct wlcr_client *c, uint32_t id)
@@ -235,17 +252,8 @@ static bool handle_request(struct wlcr_client *c, uint8_t *bytes, uint16_t size,
 		return false;
 	}
 	if (!obj->iface) {
-		/* --allow-unknown: no table, so forward the bytes with every
-		 * fd already queued (fds arrive no later than their bytes) */
-		unsigned n = 0;
-		while (wlcr_fdq_count(&c->down.in_fds) && n < WLCR_MAX_FDS_OUT)
-			fds[n++] = wlcr_fdq_pop(&c->down.in_fds);
 		c->journal.requests++;
-		if (wlcr_conn_write(&c->up, bytes, size, fds, n) < 0) {
-			wlcr_client_close(c, "out of memory");
-			return false;
-		}
-		return true;
+		return forward_unparsed(c, &c->down, &c->up, bytes, size);
 	}
 	const struct wlcr_interface *it = obj->iface;
 	if (opcode >= it->nrequests) {
@@ -403,15 +411,8 @@ static bool handle_event(struct wlcr_client *c, uint8_t *bytes, uint16_t size, u
 		return true;
 	}
 	if (!obj->iface) {
-		unsigned n = 0;
-		while (wlcr_fdq_count(&c->up.in_fds) && n < WLCR_MAX_FDS_OUT)
-			fds[n++] = wlcr_fdq_pop(&c->up.in_fds);
 		c->journal.events++;
-		if (wlcr_conn_write(&c->down, bytes, size, fds, n) < 0) {
-			wlcr_client_close(c, "out of memory");
-			return false;
-		}
-		return true;
+		return forward_unparsed(c, &c->up, &c->down, bytes, size);
 	}
 	const struct wlcr_interface *it = obj->iface;
 	if (opcode >= it->nevents ||

@@ -108,3 +108,13 @@ bool session_toplevel(struct session *s)
 	close(fd);
 	return ok;
 }
+
+bool session_data_device(struct session *s)
+{
+	return REQ(s, 1, WLCR_REQ_wl_display_get_registry, "n", 2u) &&
+	       EVT(s, 2, WLCR_EVT_wl_registry_global, "usu", 9u, "wl_data_device_manager", 3u) &&
+	       EVT(s, 2, WLCR_EVT_wl_registry_global, "usu", 10u, "wl_seat", 7u) &&
+	       REQ(s, 2, WLCR_REQ_wl_registry_bind, "usun", 1u, "wl_data_device_manager", 3u, 3u) &&
+	       REQ(s, 2, WLCR_REQ_wl_registry_bind, "usun", 2u, "wl_seat", 7u, 4u) &&
+	       REQ(s, 3, WLCR_REQ_wl_data_device_manager_get_data_device, "no", 5u, 4u);
+}

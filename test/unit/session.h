@@ -52,5 +52,8 @@ const char *session_error(struct session *s);
  * surface (6), pool (7, 4096 bytes), buffer (8), xdg_surface (9),
  * xdg_toplevel (10), committed once. */
 bool session_toplevel(struct session *s);
+/* Or: registry (2), wl_data_device_manager (3), wl_seat (4) and its
+ * wl_data_device (5). */
+bool session_data_device(struct session *s);
 
 #endif

@@ -225,12 +225,7 @@ static void restored_server_ids_never_collide_with_held_ones(void)
 	struct session s;
 	uint8_t b[64];
 	CHECK(session_init(&s) == 0);
-	CHECK(REQ(&s, 1, WLCR_REQ_wl_display_get_registry, "n", 2u));
-	CHECK(EVT(&s, 2, WLCR_EVT_wl_registry_global, "usu", 9u, "wl_data_device_manager", 3u));
-	CHECK(EVT(&s, 2, WLCR_EVT_wl_registry_global, "usu", 10u, "wl_seat", 7u));
-	CHECK(REQ(&s, 2, WLCR_REQ_wl_registry_bind, "usun", 1u, "wl_data_device_manager", 3u, 3u));
-	CHECK(REQ(&s, 2, WLCR_REQ_wl_registry_bind, "usun", 2u, "wl_seat", 7u, 4u));
-	CHECK(REQ(&s, 3, WLCR_REQ_wl_data_device_manager_get_data_device, "no", 5u, 4u));
+	CHECK(session_data_device(&s));
 	/* an offer of the old compositor the app still holds after a restore */
 	CHECK(EVT(&s, 5, WLCR_EVT_wl_data_device_data_offer, "n", 0xff000000u));
 	wlcr_journal_get(&s.c->journal, 0xff000000u)->gone = true;

@@ -99,12 +99,7 @@ static void server_created_objects_go_at_once(void)
 {
 	struct session s;
 	CHECK(session_init(&s) == 0);
-	CHECK(REQ(&s, 1, WLCR_REQ_wl_display_get_registry, "n", 2u));
-	CHECK(EVT(&s, 2, WLCR_EVT_wl_registry_global, "usu", 9u, "wl_data_device_manager", 3u));
-	CHECK(EVT(&s, 2, WLCR_EVT_wl_registry_global, "usu", 10u, "wl_seat", 7u));
-	CHECK(REQ(&s, 2, WLCR_REQ_wl_registry_bind, "usun", 1u, "wl_data_device_manager", 3u, 3u));
-	CHECK(REQ(&s, 2, WLCR_REQ_wl_registry_bind, "usun", 2u, "wl_seat", 7u, 4u));
-	CHECK(REQ(&s, 3, WLCR_REQ_wl_data_device_manager_get_data_device, "no", 5u, 4u));
+	CHECK(session_data_device(&s));
 	size_t bytes = 0;
 	for (uint32_t i = 0; i < 1000; i++) {
 		uint32_t id = 0xff000000u;

@@ -70,8 +70,8 @@ int wlcr_cmd_show(int argc, char **argv)
 	       img->has_to_client ? img->to_client.len : 0,
 	       img->has_partial_request ? img->partial_request.len : 0);
 	const Journal *j = img->journal;
-	printf("  journal: %zu objects, next id %u, %zu globals\n", j->n_objects, j->next_id,
-	       j->n_globals);
+	printf("  journal: %zu objects, next id %u, %zu globals, last serial %u\n", j->n_objects,
+	       j->next_id, j->n_globals, j->serial_last);
 	for (size_t i = 0; i < j->n_globals; i++)
 		printf("    global %u: %s v%u\n", j->globals[i]->name, j->globals[i]->interface,
 		       j->globals[i]->version);
@@ -100,8 +100,9 @@ int wlcr_cmd_show(int argc, char **argv)
 		if (o->buffer_held)
 			printf(", held by the compositor");
 		if (o->last_configure_serial)
-			printf(", configure %u acked %u", o->last_configure_serial,
-			       o->last_acked_serial);
+			printf(", last configure %u", o->last_configure_serial);
+		if (o->source_in_use)
+			printf(", the selection or a drag's (cancelled at restore)");
 		if (o->focus)
 			printf(", focus on %u", o->focus);
 		if (o->n_region)

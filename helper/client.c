@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <poll.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -232,6 +233,59 @@ static bool translate_ids(struct wlcr_client *c, struct wlcr_wire_msg *m, uint8_
 	return true;
 }
 
+/* ---- serials after a restore (helper/serials.h) -------------------------- */
+
+uint32_t wlcr_client_fresh_serial(struct wlcr_client *c)
+{
+	return ++c->journal.serial_last;
+}
+
+/* Requests: the app's serials become the compositor's. Returns false to
+ * drop the request: an answer (ack, pong) to what the old compositor asked
+ * means nothing to the new one. Other serials from before the restore
+ * become 0, older than anything the compositor gave, which it refuses or
+ * takes as stale (a set_cursor, a move) but never as an error. */
+static bool serials_to_compositor(struct wlcr_client *c, struct wlcr_wire_msg *m, uint8_t *bytes)
+{
+	if (!c->serials)
+		return true;
+	for (unsigned i = 0; i < m->msg->nargs; i++) {
+		if (m->msg->args[i].role != WLCR_ROLE_SERIAL)
+			continue;
+		uint32_t up = 0;
+		if (!wlcr_serials_to_compositor(c->serials, m->args[i].u, &up)) {
+			const char *name = m->msg->name;
+			if (strcmp(name, "ack_configure") == 0 || strcmp(name, "pong") == 0)
+				return false;
+		}
+		m->args[i].u = up;
+		wlcr_wire_set_word(bytes + m->args[i].offset, up);
+	}
+	return true;
+}
+
+/* Events: the compositor's serials become the app's, in the order they
+ * arrive; the newest is kept in the journal either way, where a later
+ * restore continues from. */
+static void serials_to_app(struct wlcr_client *c, struct wlcr_wire_msg *m, uint8_t *bytes)
+{
+	for (unsigned i = 0; i < m->msg->nargs; i++) {
+		if (m->msg->args[i].role != WLCR_ROLE_SERIAL)
+			continue;
+		if (!c->serials) {
+			/* not in sending order (sway sends a configure after
+			 * newer serials): the newest, wrapping as serials do */
+			if ((int32_t)(m->args[i].u - c->journal.serial_last) > 0)
+				c->journal.serial_last = m->args[i].u;
+			continue;
+		}
+		uint32_t down =
+			wlcr_serials_to_app(c->serials, &c->journal.serial_last, m->args[i].u);
+		m->args[i].u = down;
+		wlcr_wire_set_word(bytes + m->args[i].offset, down);
+	}
+}
+
 /* Handles one complete request. Returns false when the client was closed. */
 static bool handle_request(struct wlcr_client *c, uint8_t *bytes, uint16_t size, uint32_t sender,
 			   uint16_t opcode)
@@ -291,7 +345,9 @@ static bool handle_request(struct wlcr_client *c, uint8_t *bytes, uint16_t size,
 		return false;
 	}
 	take_fds(&c->down, fds, m.nfds);
-	if (!wlcr_replay_filter_request(c, &m)) {
+	if (!serials_to_compositor(c, &m, bytes)) {
+		wlcr_debug("client %u: dropping %s@%u.%s: a serial from before the restore",
+			   c->index, it->name, sender, msg->name);
 		close_fds(fds, m.nfds);
 		return true;
 	}
@@ -371,21 +427,62 @@ static bool rewrite_registry_event(struct wlcr_client *c, const struct wlcr_wire
 	return true;
 }
 
-/* A restored app's clocks run in its own time namespace: the millisecond
- * timestamps of input and frame events are moved onto its clock. */
+/* Adds add to a 64-bit count split in two words, high first (presentation
+ * time's seconds, relative pointer's microseconds). */
+static void shift_split(uint8_t *bytes, const struct wlcr_wire_msg *m, unsigned hi, int64_t add)
+{
+	uint64_t v = ((uint64_t)m->args[hi].u << 32 | m->args[hi + 1].u) + (uint64_t)add;
+	wlcr_wire_set_word(bytes + m->args[hi].offset, (uint32_t)(v >> 32));
+	wlcr_wire_set_word(bytes + m->args[hi + 1].offset, (uint32_t)v);
+}
+
+/* A time namespace moves the monotonic and boot clocks, not the real-time
+ * ones a compositor may present in (wp_presentation.clock_id). */
+static bool presentation_clock_shifts(struct wlcr_client *c, const struct wlcr_object *feedback)
+{
+	struct wlcr_object *p = wlcr_journal_get(&c->journal, feedback->creator);
+	const struct wlcr_msgcopy *clk = p && p->iface == &wlcr_iface_wp_presentation && p->events
+						 ? p->events[WLCR_EVT_wp_presentation_clock_id]
+						 : NULL;
+	if (!clk || clk->size < 12)
+		return true;
+	uint32_t id;
+	memcpy(&id, clk->bytes + 8, sizeof(id));
+	return id != CLOCK_REALTIME && id != CLOCK_REALTIME_COARSE && id != CLOCK_TAI;
+}
+
+/* A restored app's clocks run in its own time namespace: the timestamps of
+ * input, frame and presentation events are moved onto its clock. */
 static void shift_times(struct wlcr_client *c, const struct wlcr_object *obj,
 			const struct wlcr_wire_msg *m, uint8_t *bytes)
 {
-	uint32_t shift = (uint32_t)c->time_offset_ms; /* wraps like the protocol's */
+	int64_t ms = c->time_offset_ms;
+	uint32_t shift = (uint32_t)ms; /* wraps like the protocol's */
 	if (obj->iface == &wlcr_iface_wl_callback) {
 		/* a frame callback's data is a timestamp; a sync's is a serial */
 		if (obj->frame_surface)
 			wlcr_wire_set_word(bytes + m->args[0].offset, m->args[0].u + shift);
 		return;
 	}
+	if (obj->iface == &wlcr_iface_zwp_relative_pointer_v1 &&
+	    m->opcode == WLCR_EVT_zwp_relative_pointer_v1_relative_motion) {
+		shift_split(bytes, m, 0, ms * 1000);
+		return;
+	}
+	if (obj->iface == &wlcr_iface_wp_presentation_feedback &&
+	    m->opcode == WLCR_EVT_wp_presentation_feedback_presented) {
+		if (!presentation_clock_shifts(c, obj))
+			return;
+		/* seconds in two words, then nanoseconds: carried by hand */
+		int64_t ns = (int64_t)m->args[2].u + (ms % 1000) * 1000000;
+		int64_t sec = ms / 1000 + (ns < 0 ? -1 : ns >= 1000000000 ? 1 : 0);
+		ns = ns < 0 ? ns + 1000000000 : ns % 1000000000;
+		shift_split(bytes, m, 0, sec);
+		wlcr_wire_set_word(bytes + m->args[2].offset, (uint32_t)ns);
+		return;
+	}
 	for (unsigned i = 0; i < m->msg->nargs; i++)
-		if (m->msg->args[i].kind == WLCR_ARG_UINT &&
-		    strcmp(m->msg->args[i].name, "time") == 0)
+		if (m->msg->args[i].role == WLCR_ROLE_TIME)
 			wlcr_wire_set_word(bytes + m->args[i].offset, m->args[i].u + shift);
 }
 
@@ -468,6 +565,10 @@ static bool handle_event(struct wlcr_client *c, uint8_t *bytes, uint16_t size, u
 	/* before journaling: a destructor event frees obj */
 	if (c->time_offset_ms && verdict == WLCR_REPLAY_FORWARD)
 		shift_times(c, obj, &m, bytes);
+	/* what the replay swallows the app never sees: its serials stay the
+	 * compositor's, for the replay's own answers */
+	if (verdict == WLCR_REPLAY_FORWARD)
+		serials_to_app(c, &m, bytes);
 	if (wlcr_journal_event(&c->journal, obj, &m, bytes, fds, err, sizeof(err)) < 0) {
 		close_fds(fds, m.nfds);
 		wlcr_err("client %u: %s@%u.%s: %s", c->index, it->name, sender, msg->name, err);
@@ -696,6 +797,7 @@ void wlcr_client_free(struct wlcr_client *c)
 	if (c->record_fd >= 0)
 		close(c->record_fd);
 	wlcr_replay_free(c);
+	free(c->serials);
 	free(c->id_pairs);
 	wlcr_journal_finish(&c->journal);
 	free(c);

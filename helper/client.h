@@ -11,6 +11,7 @@
 #include "conn.h"
 #include "journal.h"
 #include "loop.h"
+#include "serials.h"
 
 struct wlcr_proxy;
 
@@ -39,6 +40,8 @@ struct wlcr_client {
 	/* restored into a time namespace: its CLOCK_MONOTONIC minus the
 	 * compositor's, in ms, added to the timestamps of events */
 	int64_t time_offset_ms;
+	/* restored: the app's serial space (NULL: the compositor's) */
+	struct wlcr_serials *serials;
 	/* After a restore the app still holds server-created ids of the old
 	 * compositor (data offers), inert; new ones of the compositor that
 	 * would collide get other ids on the app's side: up -> down pairs. */
@@ -73,6 +76,10 @@ void wlcr_client_resume(struct wlcr_client *c);
 /* Sends what was queued outside the client's own event handling (the
  * replay, started from the control socket). */
 void wlcr_client_kick(struct wlcr_client *c);
+
+/* A serial for an event the proxy makes up (a leave after a restore):
+ * newer than every serial the app has seen, and never valid upstream. */
+uint32_t wlcr_client_fresh_serial(struct wlcr_client *c);
 
 /* Title and app_id from the journal (the last xdg_toplevel's), or "". */
 void wlcr_client_describe(const struct wlcr_client *c, const char **ret_title,

@@ -839,6 +839,34 @@ static int lifecycle(struct wlcr_journal *j, struct wlcr_object *obj, const stru
 	return 0;
 }
 
+/* A data source the compositor holds, as the selection or a drag's, stays
+ * in use until it is cancelled (or a drag finishes): after a restore the
+ * app is told it was cancelled, since the new compositor never had it. */
+static void source_request(struct wlcr_journal *j, const struct wlcr_object *obj,
+			   const struct wlcr_wire_msg *m)
+{
+	const struct wlcr_interface *it = obj->iface;
+	bool uses = (it == &wlcr_iface_wl_data_device &&
+		     (m->opcode == WLCR_REQ_wl_data_device_set_selection ||
+		      m->opcode == WLCR_REQ_wl_data_device_start_drag)) ||
+		    (it == &wlcr_iface_zwp_primary_selection_device_v1 &&
+		     m->opcode == WLCR_REQ_zwp_primary_selection_device_v1_set_selection);
+	struct wlcr_object *src = uses ? wlcr_journal_get(j, m->args[0].u) : NULL;
+	if (src)
+		src->source_in_use = true;
+}
+
+static void source_event(struct wlcr_object *obj, const struct wlcr_wire_msg *m)
+{
+	const struct wlcr_interface *it = obj->iface;
+	if ((it == &wlcr_iface_wl_data_source &&
+	     (m->opcode == WLCR_EVT_wl_data_source_cancelled ||
+	      m->opcode == WLCR_EVT_wl_data_source_dnd_finished)) ||
+	    (it == &wlcr_iface_zwp_primary_selection_source_v1 &&
+	     m->opcode == WLCR_EVT_zwp_primary_selection_source_v1_cancelled))
+		obj->source_in_use = false;
+}
+
 int wlcr_journal_request(struct wlcr_journal *j, struct wlcr_object *obj,
 			 const struct wlcr_wire_msg *m, const uint8_t *bytes, const int *fds,
 			 char *err, size_t errlen)
@@ -850,6 +878,7 @@ int wlcr_journal_request(struct wlcr_journal *j, struct wlcr_object *obj,
 	if (life)
 		return life < 0 ? life : 0;
 
+	source_request(j, obj, m);
 	struct req_policy *rp = &policies[obj->iface->index][m->opcode];
 	switch (rp->policy) {
 	case P_IGNORE:
@@ -891,9 +920,6 @@ int wlcr_journal_request(struct wlcr_journal *j, struct wlcr_object *obj,
 			}
 		}
 	}
-	if (obj->iface == &wlcr_iface_xdg_surface &&
-	    m->opcode == WLCR_REQ_xdg_surface_ack_configure)
-		obj->last_acked_serial = m->args[0].u;
 	if (setter_slot(j, &obj->setters, obj->iface->nrequests) < 0)
 		return -ENOMEM;
 	return msgcopy_set(j, &obj->setters[rp->slot], m, bytes, fds, false);
@@ -922,6 +948,7 @@ int wlcr_journal_event(struct wlcr_journal *j, struct wlcr_object *obj,
 		obj->buffer_held = false;
 		return 0;
 	}
+	source_event(obj, m);
 	if (it == &wlcr_iface_wl_surface)
 		return surface_output(j, obj->surface, m->args[0].u,
 				      m->opcode == WLCR_EVT_wl_surface_enter);

@@ -93,15 +93,17 @@ struct wlcr_object {
 	uint32_t frame_surface;		/* wl_callback from wl_surface.frame */
 	uint32_t role_surface;		/* wl_subsurface, xdg_surface: their wl_surface */
 	uint32_t last_configure_serial; /* xdg_surface */
-	uint32_t last_acked_serial;	/* xdg_surface */
-	uint32_t proxy_acked_serial;	/* xdg_surface: acked by the replay itself */
-	uint32_t focus; /* wl_keyboard/wl_pointer/wl_data_device (a drag): surface, or 0 */
+	uint32_t focus;	    /* wl_keyboard/wl_pointer/wl_data_device (a drag): surface, or 0 */
+	bool source_in_use; /* data/primary source: the selection or a drag's */
 };
 
 struct wlcr_journal {
 	struct wlcr_objmap map;
 	uint32_t nlive;
 	size_t bytes; /* heap held by the journal, for wlcr ls and the tests */
+	/* the newest (highest) serial the app was given, in its own serial
+	 * space (which after a restore is not the compositor's: client.c) */
+	uint32_t serial_last;
 	/* first reason this client cannot be checkpointed, or NULL */
 	const char *not_checkpointable;
 	/* stats: counters only */

@@ -27,12 +27,24 @@ enum wlcr_message_flags {
 	WLCR_MSG_DESTRUCTOR = 1 << 0,
 };
 
+/* What a uint argument means to a restored client (helper/client.c): a
+ * compositor serial is mapped to the serial space the app knows, a
+ * millisecond timestamp is moved onto its clock. Decided by name at build
+ * time; text-input-v3's done "serial" counts the client's commits and is
+ * neither. */
+enum wlcr_arg_role {
+	WLCR_ROLE_NONE = 0,
+	WLCR_ROLE_SERIAL,
+	WLCR_ROLE_TIME,
+};
+
 struct wlcr_interface;
 
 struct wlcr_arg {
 	const char *name;
 	uint8_t kind; /* enum wlcr_arg_kind */
 	uint8_t nullable;
+	uint8_t role; /* enum wlcr_arg_role */
 	/* for object and new_id; NULL when the protocol leaves it open */
 	const struct wlcr_interface *iface;
 };

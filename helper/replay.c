@@ -330,8 +330,12 @@ bool wlcr_replay_claim(struct wlcr_client *c, const uint8_t *msg, uint16_t size)
 	Image *img = r->img;
 	char err[256];
 	struct wlcr_replay *rp = calloc(1, sizeof(*rp));
-	if (!rp)
+	struct wlcr_serials *serials = calloc(1, sizeof(*serials));
+	if (!rp || !serials) {
+		free(rp);
+		free(serials);
 		return false;
+	}
 	/* the journal is as it was at the dump */
 	wlcr_journal_finish(&c->journal);
 	if (wlcr_journal_init(&c->journal) < 0 ||
@@ -339,10 +343,12 @@ bool wlcr_replay_claim(struct wlcr_client *c, const uint8_t *msg, uint16_t size)
 	    wlcr_objmap_reserve(&c->journal.map, img->journal->next_id) < 0) {
 		wlcr_err("client %u: cannot load its journal: %s", c->index, err);
 		free(rp);
+		free(serials);
 		return false;
 	}
 	*pp = r->next;
 	free(r);
+	c->serials = serials;
 	rp->img = img;
 	rp->next_id = img->journal->next_id;
 	c->replay = rp;
@@ -362,6 +368,18 @@ bool wlcr_replay_claim(struct wlcr_client *c, const uint8_t *msg, uint16_t size)
 			struct wlcr_object *o = col.objs[i];
 			if (o->zombie)
 				continue;
+			if (o->source_in_use) {
+				/* the app's selection or drag: the new compositor
+				 * never had it */
+				if (o->iface == &wlcr_iface_wl_data_source)
+					SEND_DOWN(c, o->id, WLCR_EVT_wl_data_source_cancelled, "");
+				else
+					SEND_DOWN(
+						c, o->id,
+						WLCR_EVT_zwp_primary_selection_source_v1_cancelled,
+						"");
+				o->source_in_use = false;
+			}
 			if (o->iface == &wlcr_iface_wl_data_device)
 				SEND_DOWN(c, o->id, WLCR_EVT_wl_data_device_selection, "o", 0u);
 			else if (o->iface == &wlcr_iface_zwp_primary_selection_device_v1)
@@ -371,9 +389,11 @@ bool wlcr_replay_claim(struct wlcr_client *c, const uint8_t *msg, uint16_t size)
 			if (!o->focus)
 				continue;
 			if (o->iface == &wlcr_iface_wl_keyboard)
-				SEND_DOWN(c, o->id, WLCR_EVT_wl_keyboard_leave, "uo", 0u, o->focus);
+				SEND_DOWN(c, o->id, WLCR_EVT_wl_keyboard_leave, "uo",
+					  wlcr_client_fresh_serial(c), o->focus);
 			else if (o->iface == &wlcr_iface_wl_pointer)
-				SEND_DOWN(c, o->id, WLCR_EVT_wl_pointer_leave, "uo", 0u, o->focus);
+				SEND_DOWN(c, o->id, WLCR_EVT_wl_pointer_leave, "uo",
+					  wlcr_client_fresh_serial(c), o->focus);
 			else if (o->iface == &wlcr_iface_wl_data_device)
 				/* a drag over the app: it ended with the old compositor */
 				SEND_DOWN(c, o->id, WLCR_EVT_wl_data_device_leave, "");
@@ -728,7 +748,6 @@ static int phase_content(struct wlcr_client *c)
 		    o->last_configure_serial && ret == 0) {
 			ret = SEND(c, o->id, WLCR_REQ_xdg_surface_ack_configure, "u",
 				   o->last_configure_serial);
-			o->proxy_acked_serial = o->last_configure_serial;
 		}
 	}
 	/* children before parents: a synchronized child's commit waits for
@@ -938,20 +957,6 @@ enum wlcr_replay_verdict wlcr_replay_event(struct wlcr_client *c, const struct w
 	    it == &wlcr_iface_xdg_toplevel || it == &wlcr_iface_xdg_popup)
 		return WLCR_REPLAY_SWALLOW;
 	return same_as_known(c, m, bytes) ? WLCR_REPLAY_SWALLOW : WLCR_REPLAY_FORWARD;
-}
-
-bool wlcr_replay_filter_request(struct wlcr_client *c, const struct wlcr_wire_msg *m)
-{
-	if (!c->restored && !c->replay)
-		return true;
-	struct wlcr_object *o = wlcr_journal_get(&c->journal, m->sender);
-	if (!o || o->iface != &wlcr_iface_xdg_surface ||
-	    m->opcode != WLCR_REQ_xdg_surface_ack_configure)
-		return true;
-	/* the app acks a configure of the old compositor, or the one the
-	 * replay already acked: the compositor must not see either */
-	uint32_t serial = m->args[0].u;
-	return serial != o->proxy_acked_serial && serial == o->last_configure_serial;
 }
 
 void wlcr_replay_detach_control(struct wlcr_client *c)

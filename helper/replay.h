@@ -52,10 +52,6 @@ enum wlcr_replay_verdict {
 /* Called for each event while a replay runs, before it is journaled. */
 enum wlcr_replay_verdict wlcr_replay_event(struct wlcr_client *c, const struct wlcr_wire_msg *m,
 					   const uint8_t *bytes);
-/* After a restore: false when a request must not reach the compositor
- * (an ack of a configure the proxy acked itself during the replay). */
-bool wlcr_replay_filter_request(struct wlcr_client *c, const struct wlcr_wire_msg *m);
-
 /* The control connection that waits went away: the replay fails. */
 void wlcr_replay_detach_control(struct wlcr_client *c);
 void wlcr_replay_free(struct wlcr_client *c);

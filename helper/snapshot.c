@@ -265,7 +265,7 @@ static void object_out(struct wlcr_object *obj, void *data)
 	OPT(frame_surface, obj->frame_surface);
 	OPT(role_surface, obj->role_surface);
 	OPT(last_configure_serial, obj->last_configure_serial);
-	OPT(last_acked_serial, obj->last_acked_serial);
+	OPT(source_in_use, obj->source_in_use);
 	OPT(focus, obj->focus);
 #undef OPT
 	if (obj->ctor) {
@@ -310,6 +310,8 @@ int wlcr_snapshot_build(const struct wlcr_journal *j, const struct wlcr_registry
 	journal__init(jn);
 	img->journal = jn;
 	jn->next_id = j->map.client_len > 1 ? j->map.client_len : 2;
+	jn->has_serial_last = true;
+	jn->serial_last = j->serial_last;
 	size_t n = 0;
 	wlcr_objmap_for_each(&j->map, count_one, &n);
 	jn->objects = calloc(n ? n : 1, sizeof(*jn->objects));
@@ -439,7 +441,7 @@ static int object_in(struct wlcr_journal *j, const JObject *o, struct wlcr_pool 
 	obj->frame_surface = o->frame_surface;
 	obj->role_surface = o->role_surface;
 	obj->last_configure_serial = o->last_configure_serial;
-	obj->last_acked_serial = o->last_acked_serial;
+	obj->source_in_use = o->source_in_use;
 	obj->focus = o->focus;
 	if (o->has_pool) {
 		if (o->pool >= nrecs)
@@ -507,11 +509,11 @@ int wlcr_snapshot_load(struct wlcr_journal *j, const Image *img, char *err, size
 		snprintf(err, errlen, "next id %u out of range", in->next_id);
 		return -EINVAL;
 	}
+	j->serial_last = in->serial_last;
 	for (size_t i = 0; i < in->n_objects; i++) {
 		const JObject *o = in->objects[i];
-		int ret = o->id == 0 || o->id >= WLCR_SERVER_ID_MIN
-				  ? -ERANGE
-				  : object_in(j, o, recs, img->n_pools);
+		/* server-created ones (offers the app holds) load as gone */
+		int ret = o->id == 0 ? -ERANGE : object_in(j, o, recs, img->n_pools);
 		if (ret < 0) {
 			free(recs);
 			snprintf(err, errlen, "object %u (%s): %s", o->id,

@@ -228,6 +228,19 @@ static void check_refs(void)
 	}
 }
 
+/* see enum wlcr_arg_role in helper/protocol.h */
+static const char *arg_role(const struct iface *it, const struct message *m, const struct arg *a)
+{
+	if (a->kind != 'u')
+		return "WLCR_ROLE_NONE";
+	if (strcmp(a->name, "time") == 0)
+		return "WLCR_ROLE_TIME";
+	if (strcmp(a->name, "serial") == 0 &&
+	    !(strcmp(it->name, "zwp_text_input_v3") == 0 && strcmp(m->name, "done") == 0))
+		return "WLCR_ROLE_SERIAL";
+	return "WLCR_ROLE_NONE";
+}
+
 static void write_messages(FILE *c, const struct iface *it, const char *dir,
 			   const struct message *ms, size_t n)
 {
@@ -237,7 +250,8 @@ static void write_messages(FILE *c, const struct iface *it, const char *dir,
 		fprintf(c, "static const struct wlcr_arg %s_%s_%zu_args[] = {\n", it->name, dir, j);
 		for (size_t k = 0; k < ms[j].nargs; k++) {
 			const struct arg *a = &ms[j].args[k];
-			fprintf(c, "\t{ \"%s\", '%c', %d, ", a->name, a->kind, a->nullable);
+			fprintf(c, "\t{ \"%s\", '%c', %d, %s, ", a->name, a->kind, a->nullable,
+				arg_role(it, &ms[j], a));
 			if (a->iface)
 				fprintf(c, "&wlcr_iface_%s },\n", a->iface);
 			else

@@ -1,6 +1,7 @@
 /* helper/client.c: every malformed request gets the app a wl_display.error
  * naming interface@id.message, and the client (only) is closed. */
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -259,7 +260,93 @@ static void restored_server_ids_never_collide_with_held_ones(void)
 	session_finish(&s);
 }
 
+/* A restored app (last serial 5000) on a compositor whose serials are low. */
+static void restored_clients_keep_one_serial_space(void)
+{
+	struct session s;
+	uint8_t b[64];
+	CHECK(session_init(&s) == 0);
+	CHECK(session_data_device(&s));
+	CHECK(REQ(&s, 3, WLCR_REQ_wl_data_device_manager_create_data_source, "n", 6u));
+	CHECK(EVT(&s, 2, WLCR_EVT_wl_registry_global, "usu", 11u, "wl_compositor", 4u));
+	CHECK(REQ(&s, 2, WLCR_REQ_wl_registry_bind, "usun", 3u, "wl_compositor", 4u, 7u));
+	CHECK(REQ(&s, 7, WLCR_REQ_wl_compositor_create_surface, "n", 8u));
+	s.c->restored = true;
+	s.c->serials = calloc(1, sizeof(*s.c->serials));
+	CHECK(s.c->serials != NULL);
+	s.c->journal.serial_last = 5000;
+	CHECK_EQ(wlcr_client_fresh_serial(s.c), 5001);
+
+	/* the compositor's serials continue the app's, in arrival order, and
+	 * one seen twice (an enter and its modifiers) maps the same */
+	int n = wlcr_wire_build(b, sizeof(b), 5, WLCR_EVT_wl_data_device_enter, "uoffo", 7u, 8u, 0u,
+				0u, 0u);
+	wlcr_conn_in_append(&s.c->up, b, (size_t)n);
+	CHECK(wlcr_client_process(s.c, false));
+	CHECK_EQ(out_word(&s.c->down, 8), 5002);
+	wlcr_conn_out_discard(&s.c->down);
+	wlcr_conn_in_append(&s.c->up, b, (size_t)n);
+	CHECK(wlcr_client_process(s.c, false));
+	CHECK_EQ(out_word(&s.c->down, 8), 5002);
+	wlcr_conn_out_discard(&s.c->down);
+	CHECK_EQ(s.c->journal.serial_last, 5002);
+
+	/* the app's serial reaches the compositor as its own */
+	n = wlcr_wire_build(b, sizeof(b), 5, WLCR_REQ_wl_data_device_set_selection, "ou", 6u,
+			    5002u);
+	wlcr_conn_in_append(&s.c->down, b, (size_t)n);
+	CHECK(wlcr_client_process(s.c, true));
+	CHECK_EQ(out_word(&s.c->up, 12), 7);
+	wlcr_conn_out_discard(&s.c->up);
+	CHECK(wlcr_journal_get(&s.c->journal, 6)->source_in_use);
+
+	/* one from before the restore: 0, older than any the compositor gave */
+	n = wlcr_wire_build(b, sizeof(b), 5, WLCR_REQ_wl_data_device_set_selection, "ou", 6u,
+			    4990u);
+	wlcr_conn_in_append(&s.c->down, b, (size_t)n);
+	CHECK(wlcr_client_process(s.c, true));
+	CHECK_EQ(out_word(&s.c->up, 12), 0);
+	wlcr_conn_out_discard(&s.c->up);
+	session_finish(&s);
+}
+
+/* The configure the replay acked itself never reaches the app; an ack of
+ * the old compositor's configure (or a pong to its ping) is dropped; the
+ * new compositor's configure is acked with its own serial. */
+static void restored_acks_reach_only_the_new_compositor(void)
+{
+	struct session s;
+	uint8_t b[64];
+	CHECK(session_init(&s) == 0);
+	CHECK(session_toplevel(&s));
+	s.c->restored = true;
+	s.c->serials = calloc(1, sizeof(*s.c->serials));
+	CHECK(s.c->serials != NULL);
+	s.c->journal.serial_last = 300;
+	wlcr_conn_out_discard(&s.c->up);
+	int n = wlcr_wire_build(b, sizeof(b), 9, WLCR_REQ_xdg_surface_ack_configure, "u", 299u);
+	wlcr_conn_in_append(&s.c->down, b, (size_t)n);
+	n = wlcr_wire_build(b, sizeof(b), 5, WLCR_REQ_xdg_wm_base_pong, "u", 298u);
+	wlcr_conn_in_append(&s.c->down, b, (size_t)n);
+	CHECK(wlcr_client_process(s.c, true));
+	CHECK(!s.c->dead);
+	CHECK_EQ(s.c->up.out.end - s.c->up.out.start, 0);
+
+	n = wlcr_wire_build(b, sizeof(b), 9, WLCR_EVT_xdg_surface_configure, "u", 3u);
+	wlcr_conn_in_append(&s.c->up, b, (size_t)n);
+	CHECK(wlcr_client_process(s.c, false));
+	CHECK_EQ(out_word(&s.c->down, 8), 301);
+	n = wlcr_wire_build(b, sizeof(b), 9, WLCR_REQ_xdg_surface_ack_configure, "u", 301u);
+	wlcr_conn_in_append(&s.c->down, b, (size_t)n);
+	CHECK(wlcr_client_process(s.c, true));
+	CHECK_EQ(out_word(&s.c->up, 8), 3);
+	session_finish(&s);
+}
+
 static const struct unit_case cases[] = {
+	{ "restored_clients_keep_one_serial_space", restored_clients_keep_one_serial_space },
+	{ "restored_acks_reach_only_the_new_compositor",
+	  restored_acks_reach_only_the_new_compositor },
 	{ "restored_server_ids_never_collide_with_held_ones",
 	  restored_server_ids_never_collide_with_held_ones },
 	{ "restored_clients_get_timestamps_on_their_clock",

@@ -168,7 +168,36 @@ static void configure_serials_and_focus_are_recorded(void)
 	CHECK(REQ(&s, 9, WLCR_REQ_xdg_surface_ack_configure, "u", 77u));
 	struct wlcr_object *xs = wlcr_journal_get(&s.c->journal, 9);
 	CHECK_EQ(xs->last_configure_serial, 77);
-	CHECK_EQ(xs->last_acked_serial, 77);
+	CHECK_EQ(s.c->journal.serial_last, 77);
+	session_finish(&s);
+}
+
+/* A source is in use from set_selection or start_drag until the compositor
+ * cancels it or the drag finishes: what the replay tells it. */
+static void sources_in_use_are_tracked(void)
+{
+	struct session s;
+	CHECK(session_init(&s) == 0);
+	CHECK(session_data_device(&s));
+	CHECK(REQ(&s, 3, WLCR_REQ_wl_data_device_manager_create_data_source, "n", 6u));
+	struct wlcr_object *src = wlcr_journal_get(&s.c->journal, 6);
+	CHECK(!src->source_in_use);
+	CHECK(REQ(&s, 5, WLCR_REQ_wl_data_device_set_selection, "ou", 6u, 1u));
+	CHECK(src->source_in_use);
+	CHECK(EVT(&s, 6, WLCR_EVT_wl_data_source_cancelled, ""));
+	CHECK(!src->source_in_use);
+	CHECK(EVT(&s, 2, WLCR_EVT_wl_registry_global, "usu", 11u, "wl_compositor", 4u));
+	CHECK(REQ(&s, 2, WLCR_REQ_wl_registry_bind, "usun", 3u, "wl_compositor", 4u, 7u));
+	CHECK(REQ(&s, 7, WLCR_REQ_wl_compositor_create_surface, "n", 8u));
+	CHECK(REQ(&s, 5, WLCR_REQ_wl_data_device_start_drag, "ooou", 6u, 8u, 0u, 2u));
+	CHECK(src->source_in_use);
+	CHECK(EVT(&s, 6, WLCR_EVT_wl_data_source_dnd_drop_performed, ""));
+	CHECK(src->source_in_use);
+	CHECK(EVT(&s, 6, WLCR_EVT_wl_data_source_dnd_finished, ""));
+	CHECK(!src->source_in_use);
+	/* a null selection uses nothing */
+	CHECK(REQ(&s, 5, WLCR_REQ_wl_data_device_set_selection, "ou", 0u, 3u));
+	CHECK(!src->source_in_use);
 	session_finish(&s);
 }
 
@@ -289,6 +318,7 @@ static void drags_and_focus_are_tracked(void)
 }
 
 static const struct unit_case cases[] = {
+	{ "sources_in_use_are_tracked", sources_in_use_are_tracked },
 	{ "drags_and_focus_are_tracked", drags_and_focus_are_tracked },
 	{ "synchronized_subsurface_state_waits_for_the_parent",
 	  synchronized_subsurface_state_waits_for_the_parent },

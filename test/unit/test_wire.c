@@ -7,11 +7,11 @@
 #include "wire.h"
 
 static const struct wlcr_arg all_args[] = {
-	{ "i", 'i', 0, NULL },	{ "u", 'u', 0, NULL },
-	{ "f", 'f', 0, NULL },	{ "s", 's', 0, NULL },
-	{ "ns", 's', 1, NULL }, { "o", 'o', 0, &wlcr_iface_wl_surface },
-	{ "no", 'o', 1, NULL }, { "n", 'n', 0, &wlcr_iface_wl_callback },
-	{ "a", 'a', 0, NULL },	{ "h", 'h', 0, NULL },
+	{ "i", 'i', 0, 0, NULL },  { "u", 'u', 0, 0, NULL },
+	{ "f", 'f', 0, 0, NULL },  { "s", 's', 0, 0, NULL },
+	{ "ns", 's', 1, 0, NULL }, { "o", 'o', 0, 0, &wlcr_iface_wl_surface },
+	{ "no", 'o', 1, 0, NULL }, { "n", 'n', 0, 0, &wlcr_iface_wl_callback },
+	{ "a", 'a', 0, 0, NULL },  { "h", 'h', 0, 0, NULL },
 };
 static const struct wlcr_message all_msg = { "all", 1, 10, 1, 0, 7, all_args };
 
@@ -146,7 +146,7 @@ static void malformed_arguments_are_refused(void)
 	CHECK(refused(buf, (uint16_t)n, add, "trailing"));
 }
 
-static const struct wlcr_arg arr_args[] = { { "a", 'a', 0, NULL } };
+static const struct wlcr_arg arr_args[] = { { "a", 'a', 0, 0, NULL } };
 static const struct wlcr_message arr_msg = { "arr", 1, 1, 0, 0, -1, arr_args };
 
 static void array_overrun_is_refused(void)
@@ -163,7 +163,7 @@ static void more_than_28_fds_are_refused(void)
 {
 	static struct wlcr_arg fds[29];
 	for (int i = 0; i < 29; i++)
-		fds[i] = (struct wlcr_arg){ "fd", 'h', 0, NULL };
+		fds[i] = (struct wlcr_arg){ "fd", 'h', 0, 0, NULL };
 	const struct wlcr_message m29 = { "many", 1, 29, 29, 0, -1, fds };
 	uint8_t buf[8];
 	int n = wlcr_wire_build(buf, sizeof(buf), 3, 0, "");

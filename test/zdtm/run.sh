@@ -9,15 +9,15 @@ source "$(dirname "$0")/../e2e/lib.sh"
 prog=$1
 name=$(basename "$prog")
 wt_init
-# keyboard tests need a seat: sway has one, headless weston does not
+# keyboard and clipboard tests need a seat: sway has one, headless weston does not
 case $name in
-*keyboard*)
+*keyboard* | selection)
 	wt_start_sway
 	WT_USER= # the app and the proxy as root: see test/e2e/cr-sway-foot.sh
 	;;
 *) wt_start_weston ;;
 esac
-wt_start_proxy
+wt_start_proxy ${ZDTM_PROXY_ARGS:-}
 ready=$WT_DIR/ready
 WT_CLIENT_DISPLAY=$WT_PROXY_SOCKET wt_run_client zt ZDTM_READY="$ready" "$prog"
 set_up() {

@@ -47,6 +47,21 @@ struct wlcr_replay {
 	 * from an idle callback) */
 	unsigned configures_pending;
 	bool barrier_passed;
+	/* outputs and seats the app bound, by the old compositor's name: each
+	 * to a distinct one here (its name), or 0 when this compositor has
+	 * fewer: that one vanished */
+	struct instance {
+		uint32_t old, now;
+	} * instances;
+	size_t ninstances;
+	/* objects that got a differing event since their last done (outputs):
+	 * their done goes to the app, a done after nothing new does not */
+	uint32_t *changed;
+	size_t nchanged;
+	/* the compositor's globals now (upstream names): the proxy's table
+	 * also remembers those removed while no client listened */
+	uint32_t *present;
+	size_t npresent;
 };
 
 /* ---- registration and claim --------------------------------------------- */
@@ -422,18 +437,102 @@ static const struct wlcr_message *ctor_message(struct wlcr_client *c, const stru
 
 /* A global of the interface on this compositor: the same one if its name
  * still stands for that interface, otherwise the first. */
+static bool present(const struct wlcr_replay *rp, const struct wlcr_global *g)
+{
+	if (!g || g->hidden || !g->upstream_name)
+		return false;
+	for (size_t i = 0; rp && i < rp->npresent; i++)
+		if (rp->present[i] == g->upstream_name)
+			return true;
+	return !rp;
+}
+
+static bool multi_instance(const char *iface)
+{
+	return strcmp(iface, "wl_output") == 0 || strcmp(iface, "wl_seat") == 0;
+}
+
 static const struct wlcr_global *find_global(struct wlcr_client *c, uint32_t old_name,
 					     const char *iface)
 {
 	struct wlcr_registry *reg = &c->proxy->registry;
+	struct wlcr_replay *rp = c->replay;
+	if (multi_instance(iface) && rp) {
+		for (size_t i = 0; i < rp->ninstances; i++)
+			if (rp->instances[i].old == old_name)
+				return rp->instances[i].now ? wlcr_registry_by_upstream(
+								      reg, rp->instances[i].now)
+							    : NULL;
+	}
 	const struct wlcr_global *g = wlcr_registry_by_upstream(reg, old_name);
-	if (g && !g->hidden && strcmp(g->interface, iface) == 0)
+	if (present(rp, g) && strcmp(g->interface, iface) == 0)
 		return g;
 	for (size_t i = 0; i < reg->nglobals; i++)
-		if (!reg->globals[i].hidden && reg->globals[i].upstream_name &&
-		    strcmp(reg->globals[i].interface, iface) == 0)
+		if (present(rp, &reg->globals[i]) && strcmp(reg->globals[i].interface, iface) == 0)
 			return &reg->globals[i];
 	return NULL;
+}
+
+static bool instance_taken(const struct wlcr_replay *rp, uint32_t now)
+{
+	for (size_t i = 0; i < rp->ninstances; i++)
+		if (rp->instances[i].now == now)
+			return true;
+	return false;
+}
+
+/* The parsed bind that made o, or false when o was not made by one. */
+static bool bound_global(struct wlcr_client *c, const struct wlcr_object *o,
+			 struct wlcr_wire_msg *m)
+{
+	struct wlcr_object *from = wlcr_journal_get(&c->journal, o->creator);
+	char err[128];
+	return from && from->iface == &wlcr_iface_wl_registry && !o->zombie && o->ctor &&
+	       wlcr_wire_parse(o->ctor->bytes, o->ctor->size,
+			       &wlcr_iface_wl_registry.requests[WLCR_REQ_wl_registry_bind], m, err,
+			       sizeof(err)) == 0;
+}
+
+/* Outputs and seats: the app's each become a distinct one here, the same
+ * one first (restored on the compositor it left), then in order; those
+ * left over vanished. Binding two of the app's outputs to one output here
+ * would show it one screen twice and never the loss of the other. */
+static int map_instances(struct wlcr_client *c, struct collect *col)
+{
+	struct wlcr_replay *rp = c->replay;
+	struct wlcr_registry *reg = &c->proxy->registry;
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < col->n; i++) {
+			struct wlcr_wire_msg m;
+			if (!bound_global(c, col->objs[i], &m) || !multi_instance(m.new_iface_name))
+				continue;
+			uint32_t old = m.args[0].u;
+			bool known = false;
+			for (size_t k = 0; k < rp->ninstances; k++)
+				known |= rp->instances[k].old == old;
+			if (known)
+				continue;
+			uint32_t now = 0;
+			for (size_t g = 0; g < reg->nglobals && !now; g++) {
+				const struct wlcr_global *gl = &reg->globals[g];
+				if (!present(rp, gl) ||
+				    strcmp(gl->interface, m.new_iface_name) != 0 ||
+				    instance_taken(rp, gl->upstream_name))
+					continue;
+				if (pass == 1 || gl->upstream_name == old)
+					now = gl->upstream_name;
+			}
+			if (!now && pass == 0)
+				continue;
+			struct instance *in =
+				realloc(rp->instances, (rp->ninstances + 1) * sizeof(*in));
+			if (!in)
+				return -ENOMEM;
+			rp->instances = in;
+			in[rp->ninstances++] = (struct instance){ old, now };
+		}
+	}
+	return 0;
 }
 
 /* Globals the app bound that this compositor lacks: a leaf global becomes
@@ -444,22 +543,22 @@ static void mark_missing_globals(struct wlcr_client *c, struct collect *col)
 {
 	for (size_t i = 0; i < col->n; i++) {
 		struct wlcr_object *o = col->objs[i];
-		struct wlcr_object *from = wlcr_journal_get(&c->journal, o->creator);
-		if (!from || from->iface != &wlcr_iface_wl_registry || o->zombie || !o->ctor)
-			continue;
 		struct wlcr_wire_msg m;
-		char err[128];
-		const struct wlcr_message *bind =
-			&wlcr_iface_wl_registry.requests[WLCR_REQ_wl_registry_bind];
-		if (wlcr_wire_parse(o->ctor->bytes, o->ctor->size, bind, &m, err, sizeof(err)) < 0)
+		if (!bound_global(c, o, &m))
 			continue;
 		bool core = false;
 		for (size_t k = 0; k < sizeof(core_globals) / sizeof(core_globals[0]); k++)
 			core |= strcmp(m.new_iface_name, core_globals[k]) == 0;
 		if (!core && !find_global(c, m.args[0].u, m.new_iface_name)) {
 			o->gone = true;
-			wlcr_info("client %u: %s is missing on this compositor: emulated", c->index,
-				  m.new_iface_name);
+			if (o->iface == &wlcr_iface_wl_output)
+				wlcr_info(
+					"client %u: one of its outputs is not on this compositor: "
+					"removed",
+					c->index);
+			else
+				wlcr_info("client %u: %s is missing on this compositor: emulated",
+					  c->index, m.new_iface_name);
 		}
 	}
 }
@@ -599,6 +698,10 @@ static int phase_objects(struct wlcr_client *c)
 	struct collect col;
 	if (collect(c, &col) < 0)
 		return -ENOMEM;
+	if (map_instances(c, &col) < 0) {
+		free(col.objs);
+		return -ENOMEM;
+	}
 	mark_missing_globals(c, &col);
 	mark_gone(c, &col);
 	uint8_t *done = calloc(c->journal.map.client_len + 1, 1);
@@ -783,6 +886,82 @@ static bool attached_somewhere(struct collect *col, uint32_t buffer)
 	return false;
 }
 
+/* The app's name for a global of the old compositor, or 0. */
+static uint32_t app_global_name(struct wlcr_client *c, uint32_t old_upstream)
+{
+	const Journal *jn = c->replay->img->journal;
+	for (size_t i = 0; i < jn->n_globals; i++)
+		if (jn->globals[i]->has_upstream_name &&
+		    jn->globals[i]->upstream_name == old_upstream)
+			return jn->globals[i]->name;
+	return 0;
+}
+
+static bool app_knows_name(struct wlcr_client *c, uint32_t name)
+{
+	const Journal *jn = c->replay->img->journal;
+	for (size_t i = 0; i < jn->n_globals; i++)
+		if (jn->globals[i]->name == name)
+			return true;
+	return false;
+}
+
+static void to_registries(struct wlcr_client *c, struct collect *col, uint16_t opcode,
+			  const struct wlcr_global *g, uint32_t name)
+{
+	for (size_t i = 0; i < col->n; i++) {
+		struct wlcr_object *r = col->objs[i];
+		if (r->iface != &wlcr_iface_wl_registry || r->zombie)
+			continue;
+		if (g)
+			SEND_DOWN(c, r->id, opcode, "usu", g->name, g->interface, g->version);
+		else
+			SEND_DOWN(c, r->id, opcode, "u", name);
+	}
+}
+
+/* An output of the app's that this compositor does not have: its
+ * surfaces leave it and the app is told the global went away (it then
+ * releases the wl_output, which the proxy absorbs). */
+static void output_vanished(struct wlcr_client *c, struct collect *col, struct wlcr_object *out)
+{
+	for (size_t i = 0; i < col->n; i++) {
+		struct wlcr_object *s = col->objs[i];
+		if (!s->surface || s->zombie)
+			continue;
+		for (uint32_t k = 0; k < s->surface->noutputs; k++)
+			if (s->surface->outputs[k] == out->id) {
+				SEND_DOWN(c, s->id, WLCR_EVT_wl_surface_leave, "o", out->id);
+				wlcr_journal_surface_left(&c->journal, s, out->id);
+				break;
+			}
+	}
+	struct wlcr_wire_msg m;
+	uint32_t name = bound_global(c, out, &m) ? app_global_name(c, m.args[0].u) : 0;
+	if (name)
+		to_registries(c, col, WLCR_EVT_wl_registry_global_remove, NULL, name);
+}
+
+/* Outputs here that none of the app's became: announced, under a name the
+ * app has not seen for something else. */
+static void announce_new_outputs(struct wlcr_client *c, struct collect *col)
+{
+	struct wlcr_registry *reg = &c->proxy->registry;
+	for (size_t g = 0; g < reg->nglobals; g++) {
+		const struct wlcr_global *gl = &reg->globals[g];
+		if (!present(c->replay, gl) || strcmp(gl->interface, "wl_output") != 0 ||
+		    instance_taken(c->replay, gl->upstream_name))
+			continue;
+		if (app_knows_name(c, gl->name)) {
+			wlcr_warn("client %u: cannot announce output global %u: the app knew "
+				  "that name before the restore",
+				  c->index, gl->name);
+			continue;
+		}
+		to_registries(c, col, WLCR_EVT_wl_registry_global, gl, 0);
+	}
+}
+
 static void phase_done(struct wlcr_client *c)
 {
 	struct collect col;
@@ -799,6 +978,8 @@ static void phase_done(struct wlcr_client *c)
 			wlcr_journal_remove(&c->journal, o->id);
 		} else if (o->iface == &wlcr_iface_xdg_popup && o->gone) {
 			SEND_DOWN(c, o->id, WLCR_EVT_xdg_popup_popup_done, "");
+		} else if (o->iface == &wlcr_iface_wl_output && o->gone) {
+			output_vanished(c, &col, o);
 		} else if (o->iface == &wlcr_iface_wl_seat && o->gone) {
 			/* an emulated seat: one without keyboard or pointer */
 			SEND_DOWN(c, o->id, WLCR_EVT_wl_seat_capabilities, "u", 0u);
@@ -813,6 +994,7 @@ static void phase_done(struct wlcr_client *c)
 			o->buffer_held = false;
 		}
 	}
+	announce_new_outputs(c, &col);
 	free(col.objs);
 	wlcr_info("client %u: replay done", c->index);
 	c->restored = true;
@@ -928,6 +1110,30 @@ bool wlcr_replay_consumes(struct wlcr_client *c, uint32_t sender, uint16_t opcod
 	       is_temp(rp, sender);
 }
 
+/* Output state comes as events closed by a done: a scale that changed
+ * must reach the app with its done, an unchanged batch not at all. */
+static void note_change(struct wlcr_replay *rp, uint32_t id)
+{
+	for (size_t i = 0; i < rp->nchanged; i++)
+		if (rp->changed[i] == id)
+			return;
+	uint32_t *n = realloc(rp->changed, (rp->nchanged + 1) * sizeof(*n));
+	if (n) {
+		rp->changed = n;
+		n[rp->nchanged++] = id;
+	}
+}
+
+static bool took_change(struct wlcr_replay *rp, uint32_t id)
+{
+	for (size_t i = 0; i < rp->nchanged; i++)
+		if (rp->changed[i] == id) {
+			rp->changed[i] = rp->changed[--rp->nchanged];
+			return true;
+		}
+	return false;
+}
+
 enum wlcr_replay_verdict wlcr_replay_event(struct wlcr_client *c, const struct wlcr_wire_msg *m,
 					   const uint8_t *bytes)
 {
@@ -953,10 +1159,23 @@ enum wlcr_replay_verdict wlcr_replay_event(struct wlcr_client *c, const struct w
 			advance(c);
 		return c->dead ? WLCR_REPLAY_CONSUME : WLCR_REPLAY_SWALLOW;
 	}
+	if (it == &wlcr_iface_wl_registry && m->opcode == WLCR_EVT_wl_registry_global &&
+	    rp->phase == PHASE_REGISTRY) {
+		uint32_t *p = realloc(rp->present, (rp->npresent + 1) * sizeof(*p));
+		if (p) {
+			rp->present = p;
+			p[rp->npresent++] = m->args[0].u;
+		}
+	}
 	if (it == &wlcr_iface_wl_registry || it == &wlcr_iface_xdg_surface ||
 	    it == &wlcr_iface_xdg_toplevel || it == &wlcr_iface_xdg_popup)
 		return WLCR_REPLAY_SWALLOW;
-	return same_as_known(c, m, bytes) ? WLCR_REPLAY_SWALLOW : WLCR_REPLAY_FORWARD;
+	if (m->msg->nargs == 0 && strcmp(m->msg->name, "done") == 0)
+		return took_change(rp, m->sender) ? WLCR_REPLAY_FORWARD : WLCR_REPLAY_SWALLOW;
+	if (same_as_known(c, m, bytes))
+		return WLCR_REPLAY_SWALLOW;
+	note_change(rp, m->sender);
+	return WLCR_REPLAY_FORWARD;
 }
 
 void wlcr_replay_detach_control(struct wlcr_client *c)
@@ -979,6 +1198,9 @@ void wlcr_replay_free(struct wlcr_client *c)
 		if (rp->pool_fds[i] >= 0)
 			close(rp->pool_fds[i]);
 	free(rp->pool_fds);
+	free(rp->instances);
+	free(rp->changed);
+	free(rp->present);
 	image__free_unpacked(rp->img, NULL);
 	free(rp);
 	c->replay = NULL;

@@ -337,6 +337,8 @@ int wlcr_snapshot_build(const struct wlcr_journal *j, const struct wlcr_registry
 		jn->globals[jn->n_globals++] = o;
 		o->name = g->name;
 		o->version = g->version;
+		o->has_upstream_name = true;
+		o->upstream_name = g->upstream_name;
 		if (!(o->interface = strdup(g->interface)))
 			return -ENOMEM;
 	}

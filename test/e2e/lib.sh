@@ -65,6 +65,10 @@ e2e_checkpoint_restore() {
 	for p in $tree; do
 		wt_wait_gone 10 "$p"
 	done
+	# what changes while the app is checkpointed (E2E_BETWEEN: a command)
+	if [[ -n ${E2E_BETWEEN:-} ]]; then
+		eval "$E2E_BETWEEN" || wt_fail "between the dump and the restore: $E2E_BETWEEN"
+	fi
 	t1=$(wt__now_us)
 	criu restore -D "$dir" -d --lib "$WLCR_TOP/build/lib/criu" -v4 -o restore.log ||
 		wt_fail "criu restore failed: $(grep -E 'Error|wlcr:' "$dir/restore.log" | grep -v RLIMIT)"

@@ -298,7 +298,8 @@ wt__shows_background() {
 	[[ $rc == 1 ]]
 }
 
-# wt_start_weston [NAME]: headless weston as root on socket NAME (default wt-compositor).
+# wt_start_weston [NAME]: headless weston as root on socket NAME (default wt-compositor), its
+# output at scale $WT_WESTON_SCALE (default 1).
 wt_start_weston() {
 	local name=${1:-wt-compositor} ini=$WT_DIR/weston.ini
 	wt__require weston weston-screenshooter
@@ -325,7 +326,7 @@ wt_start_weston() {
 	wt__env
 	wt__spawn "$WT_DIR/weston.log" - "${WT__ENV[@]}" weston --backend=headless-backend.so \
 		--use-pixman --debug --socket="$name" --idle-time=0 --width=800 --height=600 \
-		--config="$ini"
+		--scale="${WT_WESTON_SCALE:-1}" --config="$ini"
 	WT_COMPOSITOR_PID=$WT__SPAWNED
 	WT_COMPOSITOR=weston
 	WT_UPSTREAM=$name
@@ -353,7 +354,7 @@ wt__sway_up() {
 
 # wt_start_sway [NAME]: headless sway, as $WLCR_TEST_USER when we are root (it refuses root).
 # Sway names its socket itself (wayland-N); with NAME, a hard link NAME to it gives the socket a
-# known name.
+# known name. $WT_SWAY_OUTPUTS outputs (default 1), the second to the right of the first.
 wt_start_sway() {
 	local name=${1:-} conf=$WT_DIR/sway.conf user=${WLCR_TEST_USER:-wlcrtest}
 	wt__require sway swaymsg grim
@@ -375,13 +376,14 @@ wt_start_sway() {
 		default_floating_border none
 		focus_follows_mouse no
 		seat * hide_cursor 100
+		output HEADLESS-2 position 800 0
 	EOF
 	chmod 0644 "$conf"
 	WT_USER=$user
 	wt__env
 	wt__user_prefix
 	wt__spawn "$WT_DIR/sway.log" - "${WT__AS_USER[@]}" "${WT__ENV[@]}" WLR_BACKENDS=headless \
-		WLR_LIBINPUT_NO_DEVICES=1 WLR_RENDERER=pixman sway -c "$conf"
+		WLR_HEADLESS_OUTPUTS="${WT_SWAY_OUTPUTS:-1}" WLR_LIBINPUT_NO_DEVICES=1 WLR_RENDERER=pixman sway -c "$conf"
 	WT_COMPOSITOR_PID=$WT__SPAWNED
 	WT_COMPOSITOR=sway
 	export WT_COMPOSITOR WT_USER WT_COMPOSITOR_PID

@@ -15,6 +15,12 @@ case $name in
 	wt_start_sway
 	WT_USER= # the app and the proxy as root: see test/e2e/cr-sway-foot.sh
 	;;
+outputs)
+	# two outputs; the window opens on the second
+	WT_SWAY_OUTPUTS=2 wt_start_sway
+	WT_USER=
+	wt_as_user swaymsg focus output HEADLESS-2 >/dev/null
+	;;
 *) wt_start_weston ;;
 esac
 wt_start_proxy ${ZDTM_PROXY_ARGS:-}
@@ -30,7 +36,16 @@ wt_screenshot "$WT_DIR/before.png"
 before=$(wt_window_rect "$WT_DIR/before.png" 2>/dev/null) || before=
 # a test whose window must change across the restore (a popup closes) says so
 grep -q nocompare "$ready" && before=
-e2e_checkpoint_restore "$WT_PID_zt" "$name"
+if [[ $name == outputs ]]; then
+	# restored on weston through its own proxy: one output, at scale 2
+	mv "$WT_DIR/proxy.log" "$WT_DIR/proxy-sway.log"
+	WT_COMPOSITOR=
+	WT_WESTON_SCALE=2 wt_start_weston wt-weston
+	wt_start_proxy --socket wlcr-weston
+	WLCR_SOCKET=$XDG_RUNTIME_DIR/wlcr-weston e2e_checkpoint_restore "$WT_PID_zt" "$name"
+else
+	e2e_checkpoint_restore "$WT_PID_zt" "$name"
+fi
 if [[ -n $before ]]; then
 	wt_wait_stable 15 "$WT_DIR/after.png"
 	wt_expect_same "$name's window before the dump and after the restore" \

@@ -57,7 +57,17 @@ $(B)/test/zdtm/%.sh: | $(B)/test/zdtm/%
 		'$*' '$(CURDIR)' '$(CURDIR)' '$(B)/test/zdtm/$*' > $@
 	@chmod +x $@
 
-tests: all $(UNIT_BIN) $(FUZZ_REPLAY) $(TEST_HELPERS) $(ZDTM_BIN) $(ZDTM_TESTS)
+# The application matrix: a row per test/apps/NAME.app, run by test/apps/run.sh
+# through a generated wrapper (one line per app in the results).
+APP_NAMES := $(sort $(basename $(notdir $(wildcard test/apps/*.app))))
+APP_TESTS := $(patsubst %,$(B)/test/apps/%.sh,$(APP_NAMES))
+$(B)/test/apps/%.sh: test/apps/%.app test/apps/run.sh
+	@mkdir -p $(@D)
+	@printf '#!/bin/sh\n# generated: the application matrix row %s\nexec %s/test/apps/run.sh %s/%s "$$@"\n' \
+		'$*' '$(CURDIR)' '$(CURDIR)' '$<' > $@
+	@chmod +x $@
+
+tests: all $(UNIT_BIN) $(FUZZ_REPLAY) $(TEST_HELPERS) $(ZDTM_BIN) $(ZDTM_TESTS) $(APP_TESTS)
 
 # ---- make check ----------------------------------------------------------
 #
@@ -87,6 +97,7 @@ check: tests
 		--suite lib $(LIB_TESTS) \
 		--suite e2e $(E2E_TESTS) \
 		$(if $(ZDTM_TESTS),--suite zdtm $(ZDTM_TESTS)) \
+		$(if $(APP_TESTS),--suite apps $(APP_TESTS)) \
 		--suite unit-asan $(patsubst $(B)/%,$(ASAN_B)/%,$(UNIT_BIN)) \
 		--suite fuzz-corpus-asan test/fuzz/replay-corpus-asan.sh \
 		$(if $(ASAN_E2E),--suite e2e-asan $(ASAN_E2E))

@@ -1,0 +1,174 @@
+#!/bin/bash
+# One row of the application matrix (scripts/app-matrix): a real application, described by
+# test/apps/NAME.app, through every column in turn on headless sway:
+#   proxy        it shows the same window through the proxy as run directly
+#   checkpoint   criu dump with the plugin
+#   restore      criu restore on the same compositor: the same pixels (or it animates again)
+#   input        typing into the restored window changes it the way the app reacts
+#   migrate      checkpointed again and restored on headless weston through its own proxy,
+#                where it shows its window (and animates)
+#   clean        no protocol error in either proxy's log
+# Each column's verdict goes to $WLCR_MATRIX_OUT (if set) as "NAME COLUMN ok|FAIL DETAIL";
+# the first failure ends the row. usage: run.sh NAME.app
+set -euo pipefail
+source "$(dirname "$0")/../e2e/lib.sh"
+def=$1
+APP=$(basename "${def%.app}")
+# what a NAME.app sets (bash):
+APP_CMD=()        # the command, with VAR=VALUE environment first
+APP_KIND=static   # static: compared pixel for pixel; animated: compared by change
+APP_TYPE=         # text to type after the restore (wtype), or
+APP_KEY=          # a key to press (wtype -k NAME)
+APP_REACTS=change # change: the window changes; stop: it stops animating (the key again
+                  # resumes it); exit: the app exits (and is started again)
+APP_DUMP_ARGS=()  # extra criu dump options the app needs
+APP_MAX_DIFF=0    # pixels allowed to differ (a blinking cursor)
+APP_SETUP=        # a command run first (makes the media an app plays)
+APP_WESTON_STILL= # why it does not animate on headless weston even when run directly there
+source "$def"
+
+record() {
+	wt_log "matrix: $APP $*"
+	[[ -z ${WLCR_MATRIX_OUT:-} ]] || echo "$APP $*" >>"$WLCR_MATRIX_OUT"
+}
+
+# The column under way; any failure (a timeout, criu's error) is its verdict.
+COL=
+begin() { COL=$1; }
+pass() {
+	record "$COL ok $*"
+	COL=
+}
+eval "wt__matrix_$(declare -f wt_fail)"
+wt_fail() {
+	local col=$COL
+	[[ $col != checkpoint || ${1:-} != "criu restore failed"* ]] || {
+		record "checkpoint ok"
+		col=restore
+	}
+	[[ -z $col ]] || record "$col FAIL ${1:-failed}"
+	COL=
+	wt__matrix_wt_fail "$@"
+}
+
+# same A B RECT_A RECT_B: the two rects match within the app's allowance
+same() {
+	wt__pngcmp compare "$1" "$2" --rect-a "$3" --rect-b "$4" --tolerance 8 \
+		--max-diff-pixels "$APP_MAX_DIFF" --diff "$WT_DIR/diff-$(basename "$2")" >/dev/null
+}
+
+# settle SHOT: a static window until two shots agree; an animated one once it shows
+settle() {
+	if [[ $APP_KIND == static ]]; then
+		wt_wait_stable 20 "$1"
+	else
+		wt_wait_window 20 "$1"
+	fi
+}
+
+changed_since() {
+	wt_screenshot "$WT_DIR/now.png" &&
+		! wt__pngcmp compare "$1" "$WT_DIR/now.png" --tolerance 8 >/dev/null
+}
+
+# animates SHOT: the window changes on its own within a few seconds
+animates() {
+	wt_screenshot "$1"
+	wt_wait_for 10 "$APP to animate" changed_since "$1"
+}
+
+wt_init
+cd "$WT_HOME" # apps run here: the media they play are made here
+begin proxy
+[[ -z $APP_SETUP ]] || eval "$APP_SETUP" || wt_fail "setup: $APP_SETUP"
+wt_start_sway
+WT_USER= # the app and the proxy as root: see test/e2e/cr-sway-foot.sh
+wt_start_proxy
+wt_screenshot "$WT_DIR/empty.png"
+
+# proxy: the direct run is the reference
+WT_CLIENT_DISPLAY=$WT_UPSTREAM wt_run_client direct "${APP_CMD[@]}"
+settle "$WT_DIR/direct.png"
+direct=$WT_WINDOW_RECT
+wt_kill "$WT_PID_direct"
+wt_wait_for 10 "the direct window to close" e2e_gone
+WT_CLIENT_DISPLAY=$WT_PROXY_SOCKET wt_run_client app "${APP_CMD[@]}"
+settle "$WT_DIR/proxied.png"
+proxied=$WT_WINDOW_RECT
+if [[ $APP_KIND == static ]]; then
+	same "$WT_DIR/direct.png" "$WT_DIR/proxied.png" "$direct" "$proxied" ||
+		wt_fail "the proxied window differs from the direct one"
+	pass "same pixels as run directly"
+else
+	[[ ${direct#* * } == "${proxied#* * }" ]] || wt_fail "window $proxied, directly $direct"
+	animates "$WT_DIR/proxied-anim.png"
+	pass "same window size as run directly; animates"
+fi
+
+begin checkpoint
+e2e_checkpoint_restore "$WT_PID_app" "$APP-1" "${APP_DUMP_ARGS[@]}"
+pass "dump $E2E_DUMP_MS ms"
+begin restore
+wt_alive "$WT_PID_app" || wt_fail "not running after the restore"
+if [[ $APP_KIND == static ]]; then
+	wt_wait_stable 20 "$WT_DIR/restored.png"
+	same "$WT_DIR/proxied.png" "$WT_DIR/restored.png" "$proxied" "$WT_WINDOW_RECT" ||
+		wt_fail "the restored window differs from the one before the dump"
+	pass "same pixels; restore $E2E_RESTORE_MS ms"
+else
+	wt_wait_window 20 "$WT_DIR/restored.png"
+	animates "$WT_DIR/restored-anim.png"
+	pass "animates again; restore $E2E_RESTORE_MS ms"
+fi
+
+begin input
+wt_screenshot "$WT_DIR/before-input.png"
+if [[ -n $APP_TYPE ]]; then
+	wt_type "$APP_TYPE"
+else
+	WAYLAND_DISPLAY=$WT_UPSTREAM wt_as_user wtype -k "$APP_KEY"
+fi
+stopped() {
+	wt_screenshot "$WT_DIR/s1.png" && sleep 0.5 && wt_screenshot "$WT_DIR/s2.png" &&
+		wt__pngcmp compare "$WT_DIR/s1.png" "$WT_DIR/s2.png" >/dev/null
+}
+case $APP_REACTS in
+change) wt_wait_for 10 "the window to change" changed_since "$WT_DIR/before-input.png" ;;
+stop) wt_wait_for 10 "the window to stop animating" stopped ;;
+exit) wt_wait_gone 10 "$WT_PID_app" ;;
+esac
+pass "${APP_TYPE:-key $APP_KEY}: the window reacts ($APP_REACTS)"
+if [[ $APP_REACTS == stop ]]; then
+	# the same key again: it plays on, for the next column
+	WAYLAND_DISPLAY=$WT_UPSTREAM wt_as_user wtype -k "$APP_KEY"
+	animates "$WT_DIR/resumed.png"
+fi
+if [[ $APP_REACTS == exit ]]; then
+	# the app is gone: it starts again for the next column
+	WT_CLIENT_DISPLAY=$WT_PROXY_SOCKET wt_run_client app "${APP_CMD[@]}"
+	settle "$WT_DIR/proxied.png"
+fi
+
+begin migrate
+# headless weston, through its own proxy; the app finds no seat there
+mv "$WT_DIR/proxy.log" "$WT_DIR/proxy-sway.log"
+WT_COMPOSITOR=
+wt_start_weston wt-weston
+wt_start_proxy --socket wlcr-weston
+WLCR_SOCKET=$XDG_RUNTIME_DIR/wlcr-weston e2e_checkpoint_restore "$WT_PID_app" "$APP-2" \
+	"${APP_DUMP_ARGS[@]}"
+wt_wait_window 20 "$WT_DIR/on-weston.png"
+still=
+if [[ $APP_KIND == animated && -z $APP_WESTON_STILL ]]; then
+	animates "$WT_DIR/weston-anim.png"
+elif [[ $APP_KIND == animated ]]; then
+	still="; does not animate there, as when run directly: $APP_WESTON_STILL"
+fi
+wt_alive "$WT_PID_app" || wt_fail "it exited on weston"
+pass "restored on weston; window $WT_WINDOW_RECT$still"
+
+begin clean
+for log in "$WT_DIR/proxy-sway.log" "$WT_DIR/proxy.log"; do
+	! grep -m1 'wl_display.error' "$log" >&2 || wt_fail "protocol error in $(basename "$log")"
+done
+pass

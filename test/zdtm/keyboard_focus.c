@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <unistd.h>
 
 #include "zdtm.h"
 
@@ -13,15 +12,6 @@ static struct wl_surface *window;
 static int enters, leaves, keys;
 static bool restored;
 static bool leave_before_enter = true;
-
-static void on_keymap(void *data, struct wl_keyboard *k, uint32_t format, int32_t fd, uint32_t size)
-{
-	(void)data;
-	(void)k;
-	(void)format;
-	(void)size;
-	close(fd);
-}
 
 static void on_enter(void *data, struct wl_keyboard *k, uint32_t serial, struct wl_surface *s,
 		     struct wl_array *keys_down)
@@ -70,16 +60,8 @@ static void on_modifiers(void *data, struct wl_keyboard *k, uint32_t serial, uin
 	(void)group;
 }
 
-static void on_repeat(void *data, struct wl_keyboard *k, int32_t rate, int32_t delay)
-{
-	(void)data;
-	(void)k;
-	(void)rate;
-	(void)delay;
-}
-
 static const struct wl_keyboard_listener keyboard_listener = {
-	on_keymap, on_enter, on_leave, on_key, on_modifiers, on_repeat,
+	zdtm_keymap_ignored, on_enter, on_leave, on_key, on_modifiers, zdtm_repeat_ignored,
 };
 
 static struct wl_seat *seat;
@@ -93,14 +75,8 @@ static void on_global(void *data, struct wl_registry *reg, uint32_t name, const 
 		seat = wl_registry_bind(reg, name, &wl_seat_interface, 4);
 }
 
-static void on_global_remove(void *data, struct wl_registry *reg, uint32_t name)
-{
-	(void)data;
-	(void)reg;
-	(void)name;
-}
-
-static const struct wl_registry_listener registry_listener = { on_global, on_global_remove };
+static const struct wl_registry_listener registry_listener = { on_global,
+							       zdtm_global_remove_ignored };
 
 int main(void)
 {

@@ -73,3 +73,28 @@ void zdtm_ready_and_wait_nocompare(struct wlc *t)
 {
 	ready_and_wait(t, "ready nocompare\n");
 }
+
+void zdtm_keymap_ignored(void *data, struct wl_keyboard *k, uint32_t format, int32_t fd,
+			 uint32_t size)
+{
+	(void)data;
+	(void)k;
+	(void)format;
+	(void)size;
+	close(fd);
+}
+
+void zdtm_repeat_ignored(void *data, struct wl_keyboard *k, int32_t rate, int32_t delay)
+{
+	(void)data;
+	(void)k;
+	(void)rate;
+	(void)delay;
+}
+
+void zdtm_global_remove_ignored(void *data, struct wl_registry *reg, uint32_t name)
+{
+	(void)data;
+	(void)reg;
+	(void)name;
+}

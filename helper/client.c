@@ -569,6 +569,13 @@ static bool handle_event(struct wlcr_client *c, uint8_t *bytes, uint16_t size, u
 	 * compositor's, for the replay's own answers */
 	if (verdict == WLCR_REPLAY_FORWARD)
 		serials_to_app(c, &m, bytes);
+	if (it == &wlcr_iface_zwp_text_input_v3 && opcode == WLCR_EVT_zwp_text_input_v3_done &&
+	    obj->commit_base) {
+		/* the app counts its commits since it began, the compositor
+		 * since the restore */
+		m.args[0].u += obj->commit_base;
+		wlcr_wire_set_word(bytes + m.args[0].offset, m.args[0].u);
+	}
 	if (wlcr_journal_event(&c->journal, obj, &m, bytes, fds, err, sizeof(err)) < 0) {
 		close_fds(fds, m.nfds);
 		wlcr_err("client %u: %s@%u.%s: %s", c->index, it->name, sender, msg->name, err);

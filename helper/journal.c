@@ -20,6 +20,9 @@ enum policy {
 	P_IGNORE,
 	P_SURFACE,
 	P_REGION,
+	/* a new region for an object that took one at creation (a pointer
+	 * constraint's set_region): the replay gives it to the constructor */
+	P_REGION_ARG,
 };
 
 struct policy_entry {
@@ -68,7 +71,18 @@ static const struct policy_entry policy_table[] = {
 	{ "zwp_primary_selection_source_v1", "offer", P_IGNORE, NULL },
 	{ "zwp_primary_selection_device_v1", "set_selection", P_IGNORE, NULL },
 	{ "xdg_activation_v1", "activate", P_IGNORE, NULL },
-	{ "zwp_idle_inhibit_manager_v1", "create_inhibitor", P_SETTER, NULL },
+	{ "zxdg_toplevel_decoration_v1", "unset_mode", P_SETTER, "set_mode" },
+	{ "zwp_locked_pointer_v1", "set_region", P_REGION_ARG, NULL },
+	{ "zwp_confined_pointer_v1", "set_region", P_REGION_ARG, NULL },
+	/* text input state belongs to one focus episode, which a restore ends
+	 * (the app gets leave): the app enables it again on the next enter */
+	{ "zwp_text_input_v3", "enable", P_IGNORE, NULL },
+	{ "zwp_text_input_v3", "disable", P_IGNORE, NULL },
+	{ "zwp_text_input_v3", "set_surrounding_text", P_IGNORE, NULL },
+	{ "zwp_text_input_v3", "set_text_change_cause", P_IGNORE, NULL },
+	{ "zwp_text_input_v3", "set_content_type", P_IGNORE, NULL },
+	{ "zwp_text_input_v3", "set_cursor_rectangle", P_IGNORE, NULL },
+	{ "zwp_text_input_v3", "commit", P_IGNORE, NULL },
 };
 
 /* per interface index: per request opcode, policy and slot */
@@ -696,11 +710,8 @@ static struct wlcr_object *object_new(struct wlcr_journal *j, uint32_t id,
 		state_init(&obj->surface->pending);
 		state_init(&obj->surface->cached);
 		state_init(&obj->surface->committed);
-	} else if (iface == &wlcr_iface_wl_region) {
-		obj->region = j_calloc(j, 1, sizeof(*obj->region));
-		if (!obj->region)
-			goto fail;
-		pixman_region32_init(obj->region);
+	} else if (iface == &wlcr_iface_wl_region && wlcr_journal_region_give(j, obj) < 0) {
+		goto fail;
 	}
 	struct wlcr_object *old = wlcr_objmap_get(&j->map, id);
 	if (old && old->zombie) {
@@ -729,6 +740,46 @@ int wlcr_journal_check_new_id(const struct wlcr_journal *j, uint32_t id, char *e
 		snprintf(err, errlen, "invalid new id %u (next free is %u)", id, next);
 		return -EINVAL;
 	}
+	return 0;
+}
+
+void wlcr_journal_forget_events(struct wlcr_journal *j, struct wlcr_object *obj)
+{
+	for (uint16_t i = 0; obj->events && i < obj->iface->nevents; i++) {
+		msgcopy_free(j, obj->events[i]);
+		obj->events[i] = NULL;
+	}
+}
+
+int wlcr_journal_region_give(struct wlcr_journal *j, struct wlcr_object *obj)
+{
+	if (obj->region)
+		return 0;
+	obj->region = j_calloc(j, 1, sizeof(*obj->region));
+	if (!obj->region)
+		return -ENOMEM;
+	pixman_region32_init(obj->region);
+	return 0;
+}
+
+/* A region passed to a constructor or set since is a value, not a
+ * reference: the app may destroy it at once, and its id may be reused. */
+static int region_arg_set(struct wlcr_journal *j, struct wlcr_object *obj, uint32_t region_id)
+{
+	struct wlcr_object *r = region_id ? wlcr_journal_get(j, region_id) : NULL;
+	if (region_id && (!r || !r->region))
+		return -EINVAL;
+	if (!r) {
+		if (obj->region) {
+			pixman_region32_fini(obj->region);
+			j_free(j, obj->region, sizeof(*obj->region));
+			obj->region = NULL;
+		}
+		return 0;
+	}
+	if (wlcr_journal_region_give(j, obj) < 0)
+		return -ENOMEM;
+	pixman_region32_copy(obj->region, r->region);
 	return 0;
 }
 
@@ -787,6 +838,12 @@ static int create_from(struct wlcr_journal *j, struct wlcr_object *creator,
 		obj->pool = creator->pool;
 		obj->pool->refs++;
 	}
+	for (unsigned i = 0; i < m->msg->nargs; i++)
+		if (m->msg->args[i].iface == &wlcr_iface_wl_region && m->args[i].u &&
+		    region_arg_set(j, obj, m->args[i].u) < 0) {
+			snprintf(err, errlen, "not a wl_region: %u", m->args[i].u);
+			return -EINVAL;
+		}
 	/* the constructor is the state; its fds (a shm pool) are kept */
 	int ret = msgcopy_set(j, &obj->ctor, m, bytes, fds, true);
 	if (ret < 0)
@@ -874,6 +931,35 @@ static void source_event(struct wlcr_object *obj, const struct wlcr_wire_msg *m)
 		obj->source_in_use = false;
 }
 
+bool wlcr_journal_constraint_oneshot(const struct wlcr_journal *j, const struct wlcr_object *obj)
+{
+	/* lock_pointer and confine_pointer: (id, surface, pointer, region,
+	 * lifetime); the lifetime is the last word of the constructor */
+	const struct wlcr_object *from = wlcr_journal_get(j, obj->creator);
+	if (!from || from->iface != &wlcr_iface_zwp_pointer_constraints_v1 || !obj->ctor ||
+	    obj->ctor->size != 28)
+		return false;
+	return wlcr_wire_word(obj->ctor->bytes + 24) == 1; /* lifetime oneshot */
+}
+
+/* A pointer constraint is active from locked (confined) to unlocked
+ * (unconfined); a oneshot one is then finished. */
+static void constraint_event(struct wlcr_journal *j, struct wlcr_object *obj,
+			     const struct wlcr_wire_msg *m)
+{
+	bool locked = obj->iface == &wlcr_iface_zwp_locked_pointer_v1;
+	if (!locked && obj->iface != &wlcr_iface_zwp_confined_pointer_v1)
+		return;
+	if (m->opcode == (locked ? WLCR_EVT_zwp_locked_pointer_v1_locked
+				 : WLCR_EVT_zwp_confined_pointer_v1_confined)) {
+		obj->focus = 1;
+	} else {
+		obj->focus = 0;
+		if (wlcr_journal_constraint_oneshot(j, obj))
+			obj->defunct = true;
+	}
+}
+
 int wlcr_journal_request(struct wlcr_journal *j, struct wlcr_object *obj,
 			 const struct wlcr_wire_msg *m, const uint8_t *bytes, const int *fds,
 			 char *err, size_t errlen)
@@ -886,9 +972,18 @@ int wlcr_journal_request(struct wlcr_journal *j, struct wlcr_object *obj,
 		return life < 0 ? life : 0;
 
 	source_request(j, obj, m);
+	if (obj->iface == &wlcr_iface_zwp_text_input_v3 &&
+	    m->opcode == WLCR_REQ_zwp_text_input_v3_commit)
+		obj->commits++;
 	struct req_policy *rp = &policies[obj->iface->index][m->opcode];
 	switch (rp->policy) {
 	case P_IGNORE:
+		return 0;
+	case P_REGION_ARG:
+		if (region_arg_set(j, obj, m->args[0].u) < 0) {
+			snprintf(err, errlen, "not a wl_region: %u", m->args[0].u);
+			return -EINVAL;
+		}
 		return 0;
 	case P_SURFACE:
 		return surface_request(j, obj, m, err, errlen);
@@ -968,6 +1063,16 @@ int wlcr_journal_event(struct wlcr_journal *j, struct wlcr_object *obj,
 		else if (m->opcode == (kb ? WLCR_EVT_wl_keyboard_leave : WLCR_EVT_wl_pointer_leave))
 			obj->focus = 0;
 	}
+	if (it == &wlcr_iface_zwp_text_input_v3) {
+		if (m->opcode == WLCR_EVT_zwp_text_input_v3_enter)
+			obj->focus = m->args[0].u;
+		else if (m->opcode == WLCR_EVT_zwp_text_input_v3_leave)
+			obj->focus = 0;
+	}
+	constraint_event(j, obj, m);
+	if (it == &wlcr_iface_xdg_activation_token_v1 &&
+	    m->opcode == WLCR_EVT_xdg_activation_token_v1_done)
+		obj->defunct = true;
 	/* a drag over one of the app's surfaces: entered until leave or drop */
 	if (it == &wlcr_iface_wl_data_device) {
 		if (m->opcode == WLCR_EVT_wl_data_device_enter)

@@ -88,13 +88,24 @@ struct wlcr_object {
 	struct wlcr_msgcopy **events;
 	struct wlcr_surface *surface;	/* wl_surface */
 	struct wlcr_pool *pool;		/* wl_shm_pool, wl_buffer made from one */
-	pixman_region32_t *region;	/* wl_region */
+	/* wl_region; or, in an object whose constructor took a region (a
+	 * pointer constraint), that region as given, or as set since */
+	pixman_region32_t *region;
 	bool buffer_held;		/* wl_buffer committed and not released */
 	uint32_t frame_surface;		/* wl_callback from wl_surface.frame */
 	uint32_t role_surface;		/* wl_subsurface, xdg_surface: their wl_surface */
 	uint32_t last_configure_serial; /* xdg_surface */
-	uint32_t focus;	    /* wl_keyboard/wl_pointer/wl_data_device (a drag): surface, or 0 */
+	/* wl_keyboard, wl_pointer, wl_data_device (a drag), zwp_text_input_v3:
+	 * the surface entered, or 0; a pointer constraint: 1 while active */
+	uint32_t focus;
 	bool source_in_use; /* data/primary source: the selection or a drag's */
+	/* finished by its protocol, only its destruction left (an activation
+	 * token that got its done, a oneshot pointer constraint that ended):
+	 * a restore does not recreate it (it is gone) */
+	bool defunct;
+	/* zwp_text_input_v3: the app's commits, ever, and their number at the
+	 * last restore, from where the new compositor counts again */
+	uint32_t commits, commit_base;
 };
 
 struct wlcr_journal {
@@ -146,6 +157,13 @@ void wlcr_journal_remove(struct wlcr_journal *j, uint32_t id);
 void wlcr_journal_surface_left(struct wlcr_journal *j, struct wlcr_object *surface,
 			       uint32_t output);
 /* allocates obj's per-opcode setter and event slots */
+/* Forgets what obj's events told the app: after a restore ended an
+ * episode (a focus, a lock), the same events must reach it again. */
+void wlcr_journal_forget_events(struct wlcr_journal *j, struct wlcr_object *obj);
+/* Gives obj an empty region, if it has none. */
+int wlcr_journal_region_give(struct wlcr_journal *j, struct wlcr_object *obj);
+/* A pointer constraint made with lifetime oneshot. */
+bool wlcr_journal_constraint_oneshot(const struct wlcr_journal *j, const struct wlcr_object *obj);
 int wlcr_journal_slots(struct wlcr_journal *j, struct wlcr_object *obj);
 
 /* Checks a new_id before the request is recorded: free slot or exactly

@@ -286,6 +286,8 @@ static void mark_gone(struct wlcr_client *c, struct collect *col)
 {
 	for (size_t i = 0; i < col->n; i++) {
 		struct wlcr_object *p = col->objs[i];
+		if (p->defunct && !p->zombie)
+			p->gone = true;
 		if (p->iface != &wlcr_iface_xdg_popup || p->zombie)
 			continue;
 		p->gone = true;
@@ -328,6 +330,25 @@ static int phase_registry(struct wlcr_client *c)
 			ret = send_up(c, col.objs[i]->ctor->bytes, col.objs[i]->ctor->size, -1);
 	free(col.objs);
 	return ret < 0 ? ret : barrier(c);
+}
+
+/* Text input focus and pointer constraints end with the old compositor,
+ * like keyboard focus: the app is told, and told again when the new one
+ * starts them. A oneshot constraint is then finished for good. */
+static void end_episode(struct wlcr_client *c, struct wlcr_object *o)
+{
+	const struct wlcr_interface *it = o->iface;
+	if (it == &wlcr_iface_zwp_text_input_v3)
+		SEND_DOWN(c, o->id, WLCR_EVT_zwp_text_input_v3_leave, "o", o->focus);
+	else if (it == &wlcr_iface_zwp_locked_pointer_v1)
+		SEND_DOWN(c, o->id, WLCR_EVT_zwp_locked_pointer_v1_unlocked, "");
+	else if (it == &wlcr_iface_zwp_confined_pointer_v1)
+		SEND_DOWN(c, o->id, WLCR_EVT_zwp_confined_pointer_v1_unconfined, "");
+	else
+		return;
+	if (wlcr_journal_constraint_oneshot(&c->journal, o))
+		o->defunct = true;
+	wlcr_journal_forget_events(&c->journal, o);
 }
 
 bool wlcr_replay_claim(struct wlcr_client *c, const uint8_t *msg, uint16_t size)
@@ -401,8 +422,12 @@ bool wlcr_replay_claim(struct wlcr_client *c, const uint8_t *msg, uint16_t size)
 				SEND_DOWN(c, o->id,
 					  WLCR_EVT_zwp_primary_selection_device_v1_selection, "o",
 					  0u);
+			if (o->iface == &wlcr_iface_zwp_text_input_v3)
+				/* the new compositor counts commits from 0 */
+				o->commit_base = o->commits;
 			if (!o->focus)
 				continue;
+			end_episode(c, o);
 			if (o->iface == &wlcr_iface_wl_keyboard)
 				SEND_DOWN(c, o->id, WLCR_EVT_wl_keyboard_leave, "uo",
 					  wlcr_client_fresh_serial(c), o->focus);
@@ -617,6 +642,37 @@ static int temp_pool(struct wlcr_client *c, struct wlcr_pool *rec)
 	return ret;
 }
 
+/* A temporary wl_region with r's rectangles, made from compositor. */
+static int temp_region_of(struct wlcr_client *c, uint32_t compositor, pixman_region32_t *r,
+			  uint32_t *ret_id)
+{
+	uint32_t id = c->replay->temp_next++;
+	int n = 0;
+	pixman_box32_t *b = pixman_region32_rectangles(r, &n);
+	int ret = SEND(c, compositor, WLCR_REQ_wl_compositor_create_region, "n", id);
+	for (int i = 0; i < n && ret == 0; i++)
+		ret = SEND(c, id, WLCR_REQ_wl_region_add, "iiii", (uint32_t)b[i].x1,
+			   (uint32_t)b[i].y1, (uint32_t)(b[i].x2 - b[i].x1),
+			   (uint32_t)(b[i].y2 - b[i].y1));
+	*ret_id = id;
+	return ret;
+}
+
+/* The wl_compositor a constructor's surface argument was made from. */
+static uint32_t compositor_of_args(struct wlcr_client *c, const struct wlcr_message *msg,
+				   const struct wlcr_wire_msg *m)
+{
+	for (unsigned i = 0; i < msg->nargs; i++) {
+		struct wlcr_object *a = msg->args[i].iface == &wlcr_iface_wl_surface
+						? wlcr_journal_get(&c->journal, m->args[i].u)
+						: NULL;
+		struct wlcr_object *from = a ? wlcr_journal_get(&c->journal, a->creator) : NULL;
+		if (from && from->iface == &wlcr_iface_wl_compositor)
+			return from->id;
+	}
+	return 0;
+}
+
 static int create(struct wlcr_client *c, struct wlcr_object *o)
 {
 	const struct wlcr_message *msg = ctor_message(c, o);
@@ -649,6 +705,20 @@ static int create(struct wlcr_client *c, struct wlcr_object *o)
 		}
 		wlcr_wire_set_word(bytes, o->pool->temp_id); /* made from the stand-in */
 	}
+	uint32_t temp_region = 0;
+	for (unsigned i = 0; i < msg->nargs; i++) {
+		if (msg->args[i].iface != &wlcr_iface_wl_region || !m.args[i].u)
+			continue;
+		/* the app's region may be destroyed, its id reused: a
+		 * temporary one with the content the journal kept */
+		uint32_t compositor = compositor_of_args(c, msg, &m);
+		int ret = o->region && compositor
+				  ? temp_region_of(c, compositor, o->region, &temp_region)
+				  : 0;
+		if (ret < 0)
+			return ret;
+		wlcr_wire_set_word(bytes + m.args[i].offset, temp_region);
+	}
 	int fd = -1;
 	if (m.nfds == 1 && o->iface == &wlcr_iface_wl_shm_pool) {
 		fd = pool_fd(c, o->pool);
@@ -661,7 +731,10 @@ static int create(struct wlcr_client *c, struct wlcr_object *o)
 		fail(c, "%s@%u: cannot recreate a constructor with fds", o->iface->name, o->id);
 		return -EINVAL;
 	}
-	return send_up(c, bytes, o->ctor->size, fd);
+	int ret = send_up(c, bytes, o->ctor->size, fd);
+	if (ret == 0 && temp_region)
+		ret = SEND(c, temp_region, WLCR_REQ_wl_region_destroy, "");
+	return ret;
 }
 
 /* Objects of the creator's and every object argument's: created first. */
@@ -677,8 +750,9 @@ static bool deps_ready(struct wlcr_client *c, const struct wlcr_object *o, const
 		return true; /* create() reports it */
 	for (unsigned i = 0; i < msg->nargs; i++) {
 		uint32_t id = m.args[i].u;
+		/* a region is a value the journal keeps (create() remakes it) */
 		if (msg->args[i].kind == WLCR_ARG_OBJECT && id > 1 && id < WLCR_SERVER_ID_MIN &&
-		    !done[id])
+		    msg->args[i].iface != &wlcr_iface_wl_region && !done[id])
 			return false;
 	}
 	return true;
@@ -779,15 +853,8 @@ static unsigned depth(struct wlcr_client *c, const struct wlcr_object *o)
 static int region(struct wlcr_client *c, uint32_t compositor, uint32_t surface, uint16_t opcode,
 		  pixman_region32_t *r)
 {
-	struct wlcr_replay *rp = c->replay;
-	uint32_t id = rp->temp_next++;
-	int n = 0, ret;
-	pixman_box32_t *b = pixman_region32_rectangles(r, &n);
-	ret = SEND(c, compositor, WLCR_REQ_wl_compositor_create_region, "n", id);
-	for (int i = 0; i < n && ret == 0; i++)
-		ret = SEND(c, id, WLCR_REQ_wl_region_add, "iiii", (uint32_t)b[i].x1,
-			   (uint32_t)b[i].y1, (uint32_t)(b[i].x2 - b[i].x1),
-			   (uint32_t)(b[i].y2 - b[i].y1));
+	uint32_t id;
+	int ret = temp_region_of(c, compositor, r, &id);
 	if (ret == 0)
 		ret = SEND(c, surface, opcode, "o", id);
 	if (ret == 0)

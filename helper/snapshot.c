@@ -267,6 +267,9 @@ static void object_out(struct wlcr_object *obj, void *data)
 	OPT(last_configure_serial, obj->last_configure_serial);
 	OPT(source_in_use, obj->source_in_use);
 	OPT(focus, obj->focus);
+	OPT(defunct, obj->defunct);
+	OPT(commits, obj->commits);
+	OPT(has_region, obj->region && obj->iface != &wlcr_iface_wl_region);
 #undef OPT
 	if (obj->ctor) {
 		o->has_ctor = true;
@@ -445,6 +448,10 @@ static int object_in(struct wlcr_journal *j, const JObject *o, struct wlcr_pool 
 	obj->last_configure_serial = o->last_configure_serial;
 	obj->source_in_use = o->source_in_use;
 	obj->focus = o->focus;
+	obj->defunct = o->defunct;
+	obj->commits = o->commits;
+	if (o->has_region && wlcr_journal_region_give(j, obj) < 0)
+		return -ENOMEM;
 	if (o->has_pool) {
 		if (o->pool >= nrecs)
 			return -EINVAL;

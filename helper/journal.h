@@ -86,8 +86,8 @@ struct wlcr_object {
 	/* last value per event opcode (what the client was told), for
 	 * replay to send only what differs; iface->nevents slots */
 	struct wlcr_msgcopy **events;
-	struct wlcr_surface *surface;	/* wl_surface */
-	struct wlcr_pool *pool;		/* wl_shm_pool, wl_buffer made from one */
+	struct wlcr_surface *surface; /* wl_surface */
+	struct wlcr_pool *pool;	      /* wl_shm_pool, wl_buffer made from one */
 	/* wl_region; or, in an object whose constructor took a region (a
 	 * pointer constraint), that region as given, or as set since */
 	pixman_region32_t *region;

@@ -707,7 +707,9 @@ static int create(struct wlcr_client *c, struct wlcr_object *o)
 	}
 	uint32_t temp_region = 0;
 	for (unsigned i = 0; i < msg->nargs; i++) {
-		if (msg->args[i].iface != &wlcr_iface_wl_region || !m.args[i].u)
+		/* a null region given one later by set_region (not replayed:
+		 * the journal keeps it here) counts as given */
+		if (msg->args[i].iface != &wlcr_iface_wl_region || (!m.args[i].u && !o->region))
 			continue;
 		/* the app's region may be destroyed, its id reused: a
 		 * temporary one with the content the journal kept */
@@ -766,6 +768,27 @@ static bool skip_setter(const struct wlcr_object *o, uint16_t slot)
 	       (o->iface == &wlcr_iface_wl_pointer && slot == WLCR_REQ_wl_pointer_set_cursor);
 }
 
+/* A serial in a setter (an activation token's) is the old compositor's:
+ * 0, which compositors take as stale, as for the app's own old serials. */
+static int send_setter(struct wlcr_client *c, const struct wlcr_object *o,
+		       const struct wlcr_msgcopy *setter)
+{
+	uint8_t bytes[WLCR_MAX_MESSAGE];
+	struct wlcr_wire_msg m;
+	char err[128];
+	uint16_t opcode = (uint16_t)(wlcr_wire_word(setter->bytes + 4) & 0xffff);
+	if (setter->size > sizeof(bytes) || opcode >= o->iface->nrequests)
+		return -EINVAL;
+	memcpy(bytes, setter->bytes, setter->size);
+	const struct wlcr_message *msg = &o->iface->requests[opcode];
+	if (wlcr_wire_parse(bytes, setter->size, msg, &m, err, sizeof(err)) < 0)
+		return -EINVAL;
+	for (unsigned i = 0; i < msg->nargs; i++)
+		if (msg->args[i].role == WLCR_ROLE_SERIAL)
+			wlcr_wire_set_word(bytes + m.args[i].offset, 0);
+	return send_up(c, bytes, setter->size, -1);
+}
+
 static int phase_objects(struct wlcr_client *c)
 {
 	struct wlcr_replay *rp = c->replay;
@@ -822,7 +845,7 @@ static int phase_objects(struct wlcr_client *c)
 		}
 		for (uint16_t s = 0; o->setters && s < o->iface->nrequests && ret == 0; s++)
 			if (o->setters[s] && !skip_setter(o, s))
-				ret = send_up(c, o->setters[s]->bytes, o->setters[s]->size, -1);
+				ret = send_setter(c, o, o->setters[s]);
 	}
 	/* xdg roles: a first commit without a buffer asks for a configure */
 	for (size_t i = 0; i < col.n && ret == 0; i++) {

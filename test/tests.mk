@@ -3,7 +3,7 @@
 # Each unit test binary is built from the test, the harness, and only the
 # modules it tests (unit_deps_NAME).
 
-UNIT_TESTS := wire conn objmap registry journal client
+UNIT_TESTS := wire conn objmap registry journal client replay
 unit_deps_wire     := helper/wire.c
 unit_deps_conn     := helper/conn.c common/unix.c
 unit_deps_objmap   := helper/objmap.c
@@ -13,6 +13,7 @@ CLIENT_DEPS := helper/client.c helper/journal.c helper/objmap.c helper/wire.c he
 	helper/control.c helper/serials.c common/log.c common/ctl.c common/unix.c
 unit_deps_journal  := $(CLIENT_DEPS) test/unit/session.c
 unit_deps_client   := $(CLIENT_DEPS) test/unit/session.c
+unit_deps_replay   := $(CLIENT_DEPS) test/unit/session.c test/unit/replay_harness.c
 
 UNIT_BIN := $(patsubst %,$(B)/test/unit/test_%,$(UNIT_TESTS))
 FUZZ_REPLAY := $(B)/test/bin/fuzz-replay

@@ -839,7 +839,8 @@ static int create_from(struct wlcr_journal *j, struct wlcr_object *creator,
 		obj->pool->refs++;
 	}
 	for (unsigned i = 0; i < m->msg->nargs; i++)
-		if (m->msg->args[i].iface == &wlcr_iface_wl_region && m->args[i].u &&
+		if (m->msg->args[i].kind == WLCR_ARG_OBJECT &&
+		    m->msg->args[i].iface == &wlcr_iface_wl_region && m->args[i].u &&
 		    region_arg_set(j, obj, m->args[i].u) < 0) {
 			snprintf(err, errlen, "not a wl_region: %u", m->args[i].u);
 			return -EINVAL;

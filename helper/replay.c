@@ -157,9 +157,9 @@ static int queue_raw(struct wlcr_client *c, const ProtobufCBinaryData *b, unsign
 static int send_up(struct wlcr_client *c, const uint8_t *bytes, size_t len, int fd)
 {
 	if (wlcr_log_get_level() >= WLCR_LOG_DEBUG && len >= 8)
-		wlcr_debug("client %u replay -> object %u opcode %u (%zu bytes%s)", c->index,
-			   wlcr_wire_word(bytes), wlcr_wire_word(bytes + 4) & 0xffff, len,
-			   fd >= 0 ? ", 1 fd" : "");
+		wlcr_debug("client %u replay -> object %u opcode %u (%zu bytes%s), first word %u",
+			   c->index, wlcr_wire_word(bytes), wlcr_wire_word(bytes + 4) & 0xffff, len,
+			   fd >= 0 ? ", 1 fd" : "", len >= 12 ? wlcr_wire_word(bytes + 8) : 0);
 	return wlcr_conn_write(&c->up, bytes, len, fd >= 0 ? &fd : NULL, fd >= 0 ? 1 : 0);
 }
 
@@ -269,7 +269,10 @@ static bool made_with_gone(struct wlcr_client *c, const struct wlcr_object *o)
 	if (!msg || wlcr_wire_parse(o->ctor->bytes, o->ctor->size, msg, &m, err, sizeof(err)) < 0)
 		return false;
 	for (unsigned i = 0; i < msg->nargs; i++) {
-		struct wlcr_object *a = msg->args[i].kind == WLCR_ARG_OBJECT
+		/* a region is a value the journal keeps: its id may name
+		 * something else by now */
+		struct wlcr_object *a = msg->args[i].kind == WLCR_ARG_OBJECT &&
+							msg->args[i].iface != &wlcr_iface_wl_region
 						? wlcr_journal_get(&c->journal, m.args[i].u)
 						: NULL;
 		if (a && a->gone)
@@ -709,7 +712,8 @@ static int create(struct wlcr_client *c, struct wlcr_object *o)
 	for (unsigned i = 0; i < msg->nargs; i++) {
 		/* a null region given one later by set_region (not replayed:
 		 * the journal keeps it here) counts as given */
-		if (msg->args[i].iface != &wlcr_iface_wl_region || (!m.args[i].u && !o->region))
+		if (msg->args[i].kind != WLCR_ARG_OBJECT ||
+		    msg->args[i].iface != &wlcr_iface_wl_region || (!m.args[i].u && !o->region))
 			continue;
 		/* the app's region may be destroyed, its id reused: a
 		 * temporary one with the content the journal kept */

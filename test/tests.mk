@@ -47,11 +47,22 @@ ZDTM_NAMES := $(sort $(basename $(notdir $(filter-out test/zdtm/zdtm.c,$(wildcar
 ZDTM_BIN := $(patsubst %,$(B)/test/zdtm/%,$(ZDTM_NAMES))
 ZDTM_TESTS := $(patsubst %,$(B)/test/zdtm/%.sh,$(ZDTM_NAMES))
 WLCLIENT := test/lib/wlclient.c test/lib/wlclient.h
+# the protocols our own test clients speak, through libwayland-client
+ZDTM_XML := $(filter-out $(WAYLAND_XML) $(wildcard protocol/*.xml),$(PROTOCOL_XML))
+ZDTM_PROTO_H := $(patsubst %.xml,$(B)/gen/%-client-protocol.h,$(notdir $(ZDTM_XML)))
+ZDTM_PROTO_C := $(patsubst %.xml,$(B)/gen/%-protocol.c,$(notdir $(ZDTM_XML)))
+vpath %.xml $(sort $(dir $(ZDTM_XML)))
+$(B)/gen/%-client-protocol.h: %.xml
+	@mkdir -p $(@D)
+	wayland-scanner client-header $< $@
+$(B)/gen/%-protocol.c: %.xml
+	@mkdir -p $(@D)
+	wayland-scanner private-code $< $@
 $(B)/test/zdtm/%: test/zdtm/%.c test/zdtm/zdtm.c test/zdtm/zdtm.h $(WLCLIENT) \
-		$(B)/gen/xdg-shell-protocol.c $(B)/gen/xdg-shell-client-protocol.h
+		$(ZDTM_PROTO_C) $(ZDTM_PROTO_H)
 	@mkdir -p $(@D)
 	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(LDFLAGS) -Itest/zdtm -Itest/lib -I$(B)/gen \
-		-o $@ $< test/zdtm/zdtm.c test/lib/wlclient.c $(B)/gen/xdg-shell-protocol.c \
+		-o $@ $< test/zdtm/zdtm.c test/lib/wlclient.c $(ZDTM_PROTO_C) \
 		$(call pc_libs,wayland-client)
 $(B)/test/zdtm/%.sh: | $(B)/test/zdtm/%
 	@printf '#!/bin/sh\n# generated: the ZDTM-style test %s\nexec %s/test/zdtm/run.sh %s/%s "$$@"\n' \
@@ -128,13 +139,6 @@ demo: all $(PNGCMP)
 .PHONY: tests demo
 
 # ---- benchmarks -----------------------------------------------------------
-XDG_SHELL_XML := $(WP)/stable/xdg-shell/xdg-shell.xml
-$(B)/gen/xdg-shell-client-protocol.h: $(XDG_SHELL_XML)
-	@mkdir -p $(@D)
-	wayland-scanner client-header $< $@
-$(B)/gen/xdg-shell-protocol.c: $(XDG_SHELL_XML)
-	@mkdir -p $(@D)
-	wayland-scanner private-code $< $@
 WLBENCH := $(B)/bench/wlbench
 $(WLBENCH): bench/wlbench.c $(WLCLIENT) $(B)/gen/xdg-shell-protocol.c \
 		$(B)/gen/xdg-shell-client-protocol.h

@@ -11,7 +11,7 @@ name=$(basename "$prog")
 wt_init
 # keyboard and clipboard tests need a seat: sway has one, headless weston does not
 case $name in
-*keyboard* | selection)
+*keyboard* | selection | extensions)
 	wt_start_sway
 	WT_USER= # the app and the proxy as root: see test/e2e/cr-sway-foot.sh
 	;;
@@ -24,6 +24,29 @@ outputs)
 *) wt_start_weston ;;
 esac
 wt_start_proxy ${ZDTM_PROXY_ARGS:-}
+pointer() { :; }
+sway_view() { :; }
+if [[ $name == extensions ]]; then
+	# a virtual pointer (jiggling over the window while the test waits for its lock) and an
+	# input method that commits a string to each text input that activates it
+	exec {ptr}> >(WAYLAND_DISPLAY=$WT_UPSTREAM wt_as_user "$WLCR_TOP/test/e2e/wlseat.py" \
+		>"$WT_DIR/seat.log" 2>&1)
+	pointer() { echo "$1" >&"$ptr"; }
+	# what sway thinks of the window: its border (client-side decoration), its
+	# idle inhibitor, its size
+	sway_view() {
+		wt_as_user swaymsg -t get_tree | python3 -c '
+import json, sys
+def walk(n):
+    if n.get("pid"):
+        print(n["border"], n["inhibit_idle"], n["idle_inhibitors"]["application"],
+              n["geometry"]["width"], n["geometry"]["height"])
+    for c in n.get("nodes", []) + n.get("floating_nodes", []):
+        walk(c)
+walk(json.load(sys.stdin))'
+	}
+	pointer jiggle
+fi
 ready=$WT_DIR/ready
 WT_CLIENT_DISPLAY=$WT_PROXY_SOCKET wt_run_client zt ZDTM_READY="$ready" "$prog"
 set_up() {
@@ -32,6 +55,8 @@ set_up() {
 	return 1
 }
 wt_wait_for 15 "$name to set up its state" set_up
+pointer still
+view_before=$(sway_view)
 wt_screenshot "$WT_DIR/before.png"
 before=$(wt_window_rect "$WT_DIR/before.png" 2>/dev/null) || before=
 # a test whose window must change across the restore (a popup closes) says so
@@ -54,8 +79,14 @@ fi
 case $name in
 *keyboard*) wt_type x ;; # the program waits for a key after the restore
 esac
+view_after=$(sway_view)
+[[ $view_after == "$view_before" ]] ||
+	wt_fail "sway sees the window as '$view_after' after the restore, '$view_before' before"
+[[ -z $view_before ]] || wt_log "sway's view (border, inhibits idle, inhibitor, size): $view_after"
+pointer jiggle # the lock, and relative motion, after the restore
 kill -TERM "$WT_PID_zt"
 wt_wait_gone 15 "$WT_PID_zt"
+pointer still
 cat "$WT_DIR/zt.log"
 grep -qx "PASS: $name" "$WT_DIR/zt.log" || wt_fail "$name did not pass"
 e2e_no_protocol_error

@@ -889,6 +889,45 @@ static int region(struct wlcr_client *c, uint32_t compositor, uint32_t surface, 
 	return ret;
 }
 
+/* A synchronized subsurface's commit its parent had not applied yet: the
+ * same commit again, which the new compositor holds for the parent's
+ * commit (children come before parents). */
+static int cached_content(struct wlcr_client *c, struct wlcr_object *o, uint32_t compositor)
+{
+	const struct wlcr_surface_state *st = &o->surface->cached;
+	int ret = 0;
+	if (st->opaque_changed && compositor)
+		ret = st->opaque_set
+			      ? region(c, compositor, o->id, WLCR_REQ_wl_surface_set_opaque_region,
+				       (pixman_region32_t *)&st->opaque)
+			      : SEND(c, o->id, WLCR_REQ_wl_surface_set_opaque_region, "o", 0u);
+	if (ret == 0 && st->input_changed && compositor)
+		ret = st->input_set
+			      ? region(c, compositor, o->id, WLCR_REQ_wl_surface_set_input_region,
+				       (pixman_region32_t *)&st->input)
+			      : SEND(c, o->id, WLCR_REQ_wl_surface_set_input_region, "o", 0u);
+	if (ret == 0 && st->scale != o->surface->committed.scale)
+		ret = SEND(c, o->id, WLCR_REQ_wl_surface_set_buffer_scale, "i",
+			   (uint32_t)st->scale);
+	if (ret == 0 && st->transform != o->surface->committed.transform)
+		ret = SEND(c, o->id, WLCR_REQ_wl_surface_set_buffer_transform, "i",
+			   (uint32_t)st->transform);
+	if (ret == 0 && st->offset_set && o->version >= 5)
+		ret = SEND(c, o->id, WLCR_REQ_wl_surface_offset, "ii", (uint32_t)st->offset_x,
+			   (uint32_t)st->offset_y);
+	for (uint32_t i = 0; i < st->nframes && ret == 0; i++)
+		ret = SEND(c, o->id, WLCR_REQ_wl_surface_frame, "n", st->frames[i]);
+	struct wlcr_object *buf =
+		st->attached && st->buffer ? wlcr_journal_get(&c->journal, st->buffer) : NULL;
+	if (ret == 0 && st->attached && (!st->buffer || (buf && !buf->zombie)))
+		ret = SEND(c, o->id, WLCR_REQ_wl_surface_attach, "oii", st->buffer,
+			   (uint32_t)st->dx, (uint32_t)st->dy);
+	if (ret == 0 && (st->damaged || st->attached))
+		ret = SEND(c, o->id, WLCR_REQ_wl_surface_damage, "iiii", 0u, 0u,
+			   (uint32_t)INT32_MAX, (uint32_t)INT32_MAX);
+	return ret == 0 ? SEND(c, o->id, WLCR_REQ_wl_surface_commit, "") : ret;
+}
+
 static int surface_content(struct wlcr_client *c, struct wlcr_object *o, uint32_t compositor)
 {
 	struct wlcr_surface_state *st = &o->surface->committed;
@@ -921,6 +960,8 @@ static int surface_content(struct wlcr_client *c, struct wlcr_object *o, uint32_
 	}
 	if (ret == 0)
 		ret = SEND(c, o->id, WLCR_REQ_wl_surface_commit, "");
+	if (ret == 0 && o->surface->has_cached)
+		ret = cached_content(c, o, compositor);
 	/* and those the app asked for since its last commit */
 	for (uint32_t i = 0; i < o->surface->pending.nframes && ret == 0; i++)
 		ret = SEND(c, o->id, WLCR_REQ_wl_surface_frame, "n", o->surface->pending.frames[i]);
@@ -991,13 +1032,14 @@ static uint32_t app_global_name(struct wlcr_client *c, uint32_t old_upstream)
 	return 0;
 }
 
-static bool app_knows_name(struct wlcr_client *c, uint32_t name)
+/* What the app was told a global name stands for, or NULL. */
+static const JGlobal *app_knows_name(struct wlcr_client *c, uint32_t name)
 {
 	const Journal *jn = c->replay->img->journal;
 	for (size_t i = 0; i < jn->n_globals; i++)
 		if (jn->globals[i]->name == name)
-			return true;
-	return false;
+			return jn->globals[i];
+	return NULL;
 }
 
 static void to_registries(struct wlcr_client *c, struct collect *col, uint16_t opcode,
@@ -1046,10 +1088,14 @@ static void announce_new_outputs(struct wlcr_client *c, struct collect *col)
 		if (!present(c->replay, gl) || strcmp(gl->interface, "wl_output") != 0 ||
 		    instance_taken(c->replay, gl->upstream_name))
 			continue;
-		if (app_knows_name(c, gl->name)) {
+		const JGlobal *known = app_knows_name(c, gl->name);
+		/* an output the app was told of and did not bind: nothing new */
+		if (known && strcmp(known->interface, "wl_output") == 0)
+			continue;
+		if (known) {
 			wlcr_warn("client %u: cannot announce output global %u: the app knew "
-				  "that name before the restore",
-				  c->index, gl->name);
+				  "that name as %s before the restore",
+				  c->index, gl->name, known->interface);
 			continue;
 		}
 		to_registries(c, col, WLCR_EVT_wl_registry_global, gl, 0);

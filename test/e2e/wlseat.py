@@ -3,7 +3,7 @@
 input method (zwp_input_method_v2), plugged in while this runs. Each time a text input activates
 the input method, it commits the string "im-N" (N counting activations) to it. Reads commands
 from stdin, a line each:
-  jiggle       move the pointer one pixel right and back, every half second
+  jiggle       move the pointer 8 pixels right and back, every half second
   still        stop jiggling
   quit
 usage: WAYLAND_DISPLAY=... wlseat.py"""
@@ -110,7 +110,7 @@ def main():
         if jiggle:
             t += 500
             # motion(time, dx, dy) in 24.8 fixed point, then frame
-            s.sendall(msg(POINTER, 0, t, step * 256, 0) + msg(POINTER, 4))
+            s.sendall(msg(POINTER, 0, t, step * 256 * 8, 0) + msg(POINTER, 4))
             step = -step
 
 

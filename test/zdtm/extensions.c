@@ -44,6 +44,21 @@ static struct zxdg_output_manager_v1 *output_manager;
 static struct wl_output *outputs[4];
 static int noutputs;
 
+static uint32_t seat_caps;
+static void on_caps(void *data, struct wl_seat *s, uint32_t caps)
+{
+	(void)data;
+	(void)s;
+	seat_caps = caps;
+}
+static void on_seat_name(void *data, struct wl_seat *s, const char *name)
+{
+	(void)data;
+	(void)s;
+	(void)name;
+}
+static const struct wl_seat_listener seat_listener = { on_caps, on_seat_name };
+
 #define BIND(var, iface, version)                                                                  \
 	if (strcmp(name, #iface) == 0)                                                             \
 	var = wl_registry_bind(reg, id, &iface##_interface, version < v ? version : v)
@@ -53,6 +68,8 @@ static void on_global(void *data, struct wl_registry *reg, uint32_t id, const ch
 {
 	(void)data;
 	BIND(seat, wl_seat, 5);
+	if (seat && strcmp(name, "wl_seat") == 0)
+		wl_seat_add_listener(seat, &seat_listener, NULL);
 	BIND(viewporter, wp_viewporter, 1);
 	BIND(decorations, zxdg_decoration_manager_v1, 1);
 	BIND(inhibits, zwp_idle_inhibit_manager_v1, 1);
@@ -355,21 +372,6 @@ static void on_token(void *data, struct xdg_activation_token_v1 *t, const char *
 }
 static const struct xdg_activation_token_v1_listener token_listener = { on_token };
 
-static uint32_t seat_caps;
-static void on_caps(void *data, struct wl_seat *s, uint32_t caps)
-{
-	(void)data;
-	(void)s;
-	seat_caps = caps;
-}
-static void on_seat_name(void *data, struct wl_seat *s, const char *name)
-{
-	(void)data;
-	(void)s;
-	(void)name;
-}
-static const struct wl_seat_listener seat_listener = { on_caps, on_seat_name };
-
 /* ---- driving ---------------------------------------------------------------- */
 
 /* Dispatches until *done is true, for up to secs seconds. */
@@ -398,6 +400,26 @@ static bool dispatch_until(struct wlc *t, bool (*done)(void), int secs, const ch
 	}
 }
 
+static bool shown_done;
+static void on_shown(void *data, struct wl_callback *cb, uint32_t time)
+{
+	(void)data;
+	(void)time;
+	wl_callback_destroy(cb);
+	shown_done = true;
+}
+static const struct wl_callback_listener shown_listener = { on_shown };
+
+static bool frame_shown(void)
+{
+	return shown_done;
+}
+
+static bool tiled(void)
+{
+	return tile_w > 0;
+}
+
 static bool has_pointer(void)
 {
 	return seat_caps & WL_SEAT_CAPABILITY_POINTER;
@@ -410,7 +432,12 @@ static bool set_up(void)
 
 static bool back(void)
 {
-	return ti_texts_taken > 0 && locks > 0 && relative_motions > 0 && tokens_done[1] > 0;
+	return ti_texts_taken > 0 && locks > 0 && tokens_done[1] > 0;
+}
+
+static bool moved(void)
+{
+	return relative_motions > 0;
 }
 
 int main(void)
@@ -448,8 +475,6 @@ int main(void)
 	while (!configured)
 		if (wl_display_dispatch(t.display) < 0)
 			zdtm_fail("connection lost before the first configure");
-	if (!tile_w)
-		tile_w = 240, tile_h = 150;
 
 	/* stripes, so that a scale the viewport did not apply shows */
 	uint32_t *px;
@@ -458,14 +483,22 @@ int main(void)
 		for (int x = 0; x < 160; x++)
 			px[y * 160 + x] = (x / 10 + y / 10) % 2 ? 0xffe0c040 : 0xff204080;
 	struct wp_viewport *vp = wp_viewporter_get_viewport(viewporter, surface);
-	wp_viewport_set_destination(vp, tile_w, tile_h);
+	wp_viewport_set_destination(vp, 240, 150);
 	zwp_idle_inhibit_manager_v1_create_inhibitor(inhibits, surface);
 	wl_surface_attach(surface, buf, 0, 0);
 	wl_surface_damage_buffer(surface, 0, 0, 160, 100);
 	wl_surface_commit(surface);
 
+	/* sway's first configure has no size: the window fills the tile it
+	 * gets once mapped, so that the pointer, wherever it is, is over it */
+	dispatch_until(&t, tiled, 10, "a configure with the tile's size");
+	wp_viewport_set_destination(vp, tile_w, tile_h);
+	struct wl_callback *shown = wl_surface_frame(surface);
+	wl_callback_add_listener(shown, &shown_listener, NULL);
+	wl_surface_commit(surface);
+	dispatch_until(&t, frame_shown, 10, "the frame at the tile's size");
+
 	/* the runner's virtual pointer */
-	wl_seat_add_listener(seat, &seat_listener, NULL);
 	dispatch_until(&t, has_pointer, 10, "pointer on the seat");
 	struct wl_pointer *pointer = wl_seat_get_pointer(seat);
 	wl_pointer_add_listener(pointer, &pointer_listener, NULL);
@@ -510,6 +543,11 @@ int main(void)
 	xdg_activation_token_v1_destroy(finished);
 	dispatch_until(&t, back, 15,
 		       "text from the input method, pointer lock, relative motion and token");
+	/* sway locks on keyboard focus, and a locked cursor may not have
+	 * re-entered the window: released, the cursor moves and enters */
+	if (!moved())
+		zwp_locked_pointer_v1_destroy(lock);
+	dispatch_until(&t, moved, 15, "relative motion");
 	if (strcmp(ti_text, "im-2") != 0)
 		zdtm_fail("the input method's text after the restore is '%s'", ti_text);
 	wlc_roundtrip(&t, "after the restore");

@@ -485,13 +485,6 @@ static int surface_request(struct wlcr_journal *j, struct wlcr_object *obj,
 	return 0;
 }
 
-void wlcr_journal_surface_left(struct wlcr_journal *j, struct wlcr_object *surface, uint32_t output)
-{
-	if (surface->surface)
-		(void)ids_remove(j, &surface->surface->outputs, &surface->surface->noutputs,
-				 output);
-}
-
 static int surface_output(struct wlcr_journal *j, struct wlcr_surface *s, uint32_t output,
 			  bool enter)
 {

@@ -153,9 +153,6 @@ void wlcr_journal_pool_unref(struct wlcr_journal *j, struct wlcr_pool *p);
 uint64_t wlcr_journal_pool_size(const struct wlcr_object *pool_obj);
 /* forgets an object (a zombie whose delete_id the replay sent itself) */
 void wlcr_journal_remove(struct wlcr_journal *j, uint32_t id);
-/* the surface is no longer on the output (one that vanished at a restore) */
-void wlcr_journal_surface_left(struct wlcr_journal *j, struct wlcr_object *surface,
-			       uint32_t output);
 /* allocates obj's per-opcode setter and event slots */
 /* Forgets what obj's events told the app: after a restore ended an
  * episode (a focus, a lock), the same events must reach it again. */

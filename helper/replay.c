@@ -174,8 +174,26 @@ static int send_up(struct wlcr_client *c, const uint8_t *bytes, size_t len, int 
 	({                                                                                         \
 		uint8_t b_[WLCR_MAX_MESSAGE];                                                      \
 		int n_ = wlcr_wire_build(b_, sizeof(b_), sender, opcode, __VA_ARGS__);             \
-		n_ < 0 ? n_ : wlcr_conn_write(&c->down, b_, (size_t)n_, NULL, 0);                  \
+		n_ < 0 ? n_ : send_down(c, b_, (size_t)n_);                                       \
 	})
+
+/* An event the proxy makes up for the app (a leave, an emulated global's
+ * answer) is journaled like the compositor's: it is what the app was told,
+ * which the next replay compares against. */
+static int send_down(struct wlcr_client *c, const uint8_t *bytes, size_t len)
+{
+	uint32_t sender = wlcr_wire_word(bytes);
+	uint16_t opcode = (uint16_t)(wlcr_wire_word(bytes + 4) & 0xffff);
+	struct wlcr_object *o = wlcr_journal_get(&c->journal, sender);
+	struct wlcr_wire_msg m;
+	char err[128];
+	if (o && o->iface && opcode < o->iface->nevents &&
+	    wlcr_wire_parse(bytes, len, &o->iface->events[opcode], &m, err, sizeof(err)) == 0 &&
+	    wlcr_journal_event(&c->journal, o, &m, bytes, NULL, err, sizeof(err)) < 0)
+		wlcr_warn("client %u: cannot journal %s@%u.%s: %s", c->index, o->iface->name,
+			  sender, o->iface->events[opcode].name, err);
+	return wlcr_conn_write(&c->down, bytes, len, NULL, 0);
+}
 
 static int barrier(struct wlcr_client *c)
 {
@@ -1068,7 +1086,6 @@ static void output_vanished(struct wlcr_client *c, struct collect *col, struct w
 		for (uint32_t k = 0; k < s->surface->noutputs; k++)
 			if (s->surface->outputs[k] == out->id) {
 				SEND_DOWN(c, s->id, WLCR_EVT_wl_surface_leave, "o", out->id);
-				wlcr_journal_surface_left(&c->journal, s, out->id);
 				break;
 			}
 	}
@@ -1113,9 +1130,8 @@ static void phase_done(struct wlcr_client *c)
 		struct wlcr_object *o = col.objs[i];
 		if (o->zombie && o->id < WLCR_SERVER_ID_MIN) {
 			/* the app waits for it; the old compositor had sent it or
-			 * was about to */
+			 * was about to (journaling it frees o) */
 			SEND_DOWN(c, 1, WLCR_EVT_wl_display_delete_id, "u", o->id);
-			wlcr_journal_remove(&c->journal, o->id);
 		} else if (o->iface == &wlcr_iface_xdg_popup && o->gone) {
 			SEND_DOWN(c, o->id, WLCR_EVT_xdg_popup_popup_done, "");
 		} else if (o->iface == &wlcr_iface_wl_output && o->gone) {

@@ -5,8 +5,11 @@
 #   checkpoint   criu dump with the plugin
 #   restore      criu restore on the same compositor: the same pixels (or it animates again)
 #   input        typing into the restored window changes it the way the app reacts
-#   migrate      checkpointed again and restored on headless weston through its own proxy,
-#                where it shows its window (and animates)
+#   migrate      checkpointed again and restored on headless weston at scale 2 through its
+#                own proxy, where it shows its window (and animates)
+#   back         checkpointed on weston and restored on sway through sway's proxy: a window
+#                of the size it had there (same pixels or not: reported), and typing
+#                changes it again
 #   clean        no protocol error in either proxy's log
 # Each column's verdict goes to $WLCR_MATRIX_OUT (if set) as "NAME COLUMN ok|FAIL DETAIL";
 # the first failure ends the row. usage: run.sh NAME.app
@@ -20,11 +23,13 @@ APP_KIND=static   # static: compared pixel for pixel; animated: compared by chan
 APP_TYPE=         # text to type after the restore (wtype), or
 APP_KEY=          # a key to press (wtype -k NAME)
 APP_REACTS=change # change: the window changes; stop: it stops animating (the key again
-                  # resumes it); exit: the app exits (and is started again)
+                  # resumes it)
 APP_DUMP_ARGS=()  # extra criu dump options the app needs
 APP_MAX_DIFF=0    # pixels allowed to differ (a blinking cursor)
 APP_SETUP=        # a command run first (makes the media an app plays)
 APP_WESTON_STILL= # why it does not animate on headless weston even when run directly there
+APP_REFITS=       # why what it draws has another size after a scale change, as when run
+                  # directly (the back column then does not compare sizes)
 source "$def"
 
 record() {
@@ -84,6 +89,7 @@ begin proxy
 wt_start_sway
 WT_USER= # the app and the proxy as root: see test/e2e/cr-sway-foot.sh
 wt_start_proxy
+WT_PROXY_SOCKET_SWAY=$WT_PROXY_SOCKET
 wt_screenshot "$WT_DIR/empty.png"
 
 # proxy: the direct run is the reference
@@ -121,39 +127,42 @@ else
 	pass "animates again; restore $E2E_RESTORE_MS ms"
 fi
 
-begin input
-wt_screenshot "$WT_DIR/before-input.png"
-if [[ -n $APP_TYPE ]]; then
-	wt_type "$APP_TYPE"
-else
-	WAYLAND_DISPLAY=$WT_UPSTREAM wt_as_user wtype -k "$APP_KEY"
-fi
+# reacts SHOT_PREFIX: typing or the app's key changes the window the way the app reacts
+reacts() {
+	wt_screenshot "$WT_DIR/$1-before.png"
+	if [[ -n $APP_TYPE ]]; then
+		wt_type "$APP_TYPE"
+	else
+		WAYLAND_DISPLAY=$WT_UPSTREAM wt_as_user wtype -k "$APP_KEY"
+	fi
+	case $APP_REACTS in
+	change) wt_wait_for 10 "the window to change" changed_since "$WT_DIR/$1-before.png" ;;
+	stop) wt_wait_for 10 "the window to stop animating" stopped ;;
+	esac
+	if [[ $APP_REACTS == stop ]]; then
+		# the same key again: it plays on, for the next column
+		WAYLAND_DISPLAY=$WT_UPSTREAM wt_as_user wtype -k "$APP_KEY"
+		animates "$WT_DIR/$1-resumed.png"
+	fi
+}
 stopped() {
 	wt_screenshot "$WT_DIR/s1.png" && sleep 0.5 && wt_screenshot "$WT_DIR/s2.png" &&
 		wt__pngcmp compare "$WT_DIR/s1.png" "$WT_DIR/s2.png" >/dev/null
 }
-case $APP_REACTS in
-change) wt_wait_for 10 "the window to change" changed_since "$WT_DIR/before-input.png" ;;
-stop) wt_wait_for 10 "the window to stop animating" stopped ;;
-exit) wt_wait_gone 10 "$WT_PID_app" ;;
-esac
+
+begin input
+reacts input
 pass "${APP_TYPE:-key $APP_KEY}: the window reacts ($APP_REACTS)"
-if [[ $APP_REACTS == stop ]]; then
-	# the same key again: it plays on, for the next column
-	WAYLAND_DISPLAY=$WT_UPSTREAM wt_as_user wtype -k "$APP_KEY"
-	animates "$WT_DIR/resumed.png"
-fi
-if [[ $APP_REACTS == exit ]]; then
-	# the app is gone: it starts again for the next column
-	WT_CLIENT_DISPLAY=$WT_PROXY_SOCKET wt_run_client app "${APP_CMD[@]}"
-	settle "$WT_DIR/proxied.png"
-fi
 
 begin migrate
-# headless weston, through its own proxy; the app finds no seat there
+# the window as it is now on sway, for the way back
+settle "$WT_DIR/before-migrate.png"
+before_migrate=$WT_WINDOW_RECT
+sway_upstream=$WT_UPSTREAM
+# headless weston at scale 2, through its own proxy; the app finds no seat there
 mv "$WT_DIR/proxy.log" "$WT_DIR/proxy-sway.log"
 WT_COMPOSITOR=
-wt_start_weston wt-weston
+WT_WESTON_SCALE=2 wt_start_weston wt-weston
 wt_start_proxy --socket wlcr-weston
 WLCR_SOCKET=$XDG_RUNTIME_DIR/wlcr-weston e2e_checkpoint_restore "$WT_PID_app" "$APP-2" \
 	"${APP_DUMP_ARGS[@]}"
@@ -165,7 +174,38 @@ elif [[ $APP_KIND == animated ]]; then
 	still="; does not animate there, as when run directly: $APP_WESTON_STILL"
 fi
 wt_alive "$WT_PID_app" || wt_fail "it exited on weston"
-pass "restored on weston; window $WT_WINDOW_RECT$still"
+pass "restored on weston at scale 2; window $WT_WINDOW_RECT$still"
+
+begin back
+# from weston back to sway, through sway's proxy: the seat is real again
+WLCR_SOCKET=$XDG_RUNTIME_DIR/$WT_PROXY_SOCKET_SWAY e2e_checkpoint_restore "$WT_PID_app" \
+	"$APP-3" "${APP_DUMP_ARGS[@]}"
+WT_COMPOSITOR=sway
+WT_UPSTREAM=$sway_upstream
+# the app has met other outputs meanwhile (weston's scale 2, its physical size), which it may
+# keep in mind: its window's size must be the same, its pixels are reported
+pixels=
+if [[ $APP_KIND == static ]]; then
+	wt_wait_stable 20 "$WT_DIR/back.png"
+	if same "$WT_DIR/before-migrate.png" "$WT_DIR/back.png" "$before_migrate" "$WT_WINDOW_RECT"
+	then
+		pixels="same pixels"
+	else
+		pixels="other pixels (diff-back.png)"
+	fi
+else
+	wt_wait_window 20 "$WT_DIR/back.png"
+	animates "$WT_DIR/back-anim.png"
+	pixels="animates"
+fi
+size="window $WT_WINDOW_RECT as it left sway"
+if [[ -n $APP_REFITS ]]; then
+	size="drawn at $WT_WINDOW_RECT, was $before_migrate: $APP_REFITS"
+elif [[ ${WT_WINDOW_RECT#* * } != "${before_migrate#* * }" ]]; then
+	wt_fail "back on sway, the window is $WT_WINDOW_RECT, it was $before_migrate"
+fi
+reacts back
+pass "$size, $pixels; ${APP_TYPE:-key $APP_KEY}: it reacts"
 
 begin clean
 for log in "$WT_DIR/proxy-sway.log" "$WT_DIR/proxy.log"; do

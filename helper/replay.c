@@ -174,7 +174,7 @@ static int send_up(struct wlcr_client *c, const uint8_t *bytes, size_t len, int 
 	({                                                                                         \
 		uint8_t b_[WLCR_MAX_MESSAGE];                                                      \
 		int n_ = wlcr_wire_build(b_, sizeof(b_), sender, opcode, __VA_ARGS__);             \
-		n_ < 0 ? n_ : send_down(c, b_, (size_t)n_);                                       \
+		n_ < 0 ? n_ : send_down(c, b_, (size_t)n_);                                        \
 	})
 
 /* An event the proxy makes up for the app (a leave, an emulated global's
@@ -756,6 +756,11 @@ static int create(struct wlcr_client *c, struct wlcr_object *o)
 		return -EINVAL;
 	}
 	int ret = send_up(c, bytes, o->ctor->size, fd);
+	/* buffers made after a resize lie beyond the first size: the pool
+	 * grows at once, before them */
+	uint64_t size = o->iface == &wlcr_iface_wl_shm_pool ? wlcr_journal_pool_size(o) : 0;
+	if (ret == 0 && size > m.args[2].u)
+		ret = SEND(c, o->id, WLCR_REQ_wl_shm_pool_resize, "i", (uint32_t)size);
 	if (ret == 0 && temp_region)
 		ret = SEND(c, temp_region, WLCR_REQ_wl_region_destroy, "");
 	return ret;
@@ -787,6 +792,8 @@ static bool skip_setter(const struct wlcr_object *o, uint16_t slot)
 {
 	return (o->iface == &wlcr_iface_xdg_surface &&
 		slot == WLCR_REQ_xdg_surface_ack_configure) ||
+	       /* create() grew the pool already */
+	       (o->iface == &wlcr_iface_wl_shm_pool && slot == WLCR_REQ_wl_shm_pool_resize) ||
 	       (o->iface == &wlcr_iface_wl_pointer && slot == WLCR_REQ_wl_pointer_set_cursor);
 }
 

@@ -5,6 +5,8 @@ the input method, it commits the string "im-N" (N counting activations) to it. R
 from stdin, a line each:
   jiggle       move the pointer 8 pixels right and back, every half second
   still        stop jiggling
+  move X Y     put the pointer at X, Y of an 800x600 output
+  click N      press and release button N (272 left, 273 right) where the pointer is
   quit
 usage: WAYLAND_DISPLAY=... wlseat.py"""
 import os
@@ -105,7 +107,20 @@ def main():
             cmd = sys.stdin.readline().strip()
             if cmd in ('quit', ''):
                 return
-            jiggle = cmd == 'jiggle'
+            if cmd.startswith('move '):
+                t += 10
+                x, y = (int(v) for v in cmd.split()[1:3])
+                # motion_absolute(time, x, y, x_extent, y_extent), frame
+                s.sendall(msg(POINTER, 1, t, x, y, 800, 600) + msg(POINTER, 4))
+            elif cmd.startswith('click '):
+                t += 10
+                button = int(cmd.split()[1])
+                # button(time, button, pressed), frame; then released
+                s.sendall(msg(POINTER, 2, t, button, 1) + msg(POINTER, 4) +
+                          msg(POINTER, 2, t + 50, button, 0) + msg(POINTER, 4))
+                t += 50
+            else:
+                jiggle = cmd == 'jiggle'
             print(cmd, flush=True)
         if jiggle:
             t += 500

@@ -208,6 +208,7 @@ static bool is_temp(const struct wlcr_replay *rp, uint32_t id)
 }
 
 static void fail(struct wlcr_client *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static bool took_change(struct wlcr_replay *rp, uint32_t id);
 
 static void finish(struct wlcr_client *c, const char *error)
 {
@@ -1126,6 +1127,21 @@ static void announce_new_outputs(struct wlcr_client *c, struct collect *col)
 	}
 }
 
+/* The replay acked the new compositor's configure itself; a toplevel whose
+ * state differs from what the app knew gets it now, with a serial of the
+ * app's own whose ack the proxy drops (the compositor has its ack). */
+static void tell_toplevel_state(struct wlcr_client *c, struct wlcr_object *tl)
+{
+	const struct wlcr_msgcopy *conf =
+		tl->events ? tl->events[WLCR_EVT_xdg_toplevel_configure] : NULL;
+	if (!conf || !took_change(c->replay, tl->id))
+		return;
+	uint8_t bytes[WLCR_MAX_MESSAGE];
+	memcpy(bytes, conf->bytes, conf->size);
+	send_down(c, bytes, conf->size);
+	SEND_DOWN(c, tl->creator, WLCR_EVT_xdg_surface_configure, "u", wlcr_client_fresh_serial(c));
+}
+
 static void phase_done(struct wlcr_client *c)
 {
 	struct collect col;
@@ -1158,6 +1174,9 @@ static void phase_done(struct wlcr_client *c)
 		}
 	}
 	announce_new_outputs(c, &col);
+	for (size_t i = 0; i < col.n; i++)
+		if (col.objs[i]->iface == &wlcr_iface_xdg_toplevel && !col.objs[i]->gone)
+			tell_toplevel_state(c, col.objs[i]);
 	free(col.objs);
 	wlcr_info("client %u: replay done", c->index);
 	c->restored = true;
@@ -1330,6 +1349,11 @@ enum wlcr_replay_verdict wlcr_replay_event(struct wlcr_client *c, const struct w
 			p[rp->npresent++] = m->args[0].u;
 		}
 	}
+	/* a toplevel state the app did not know (activated again, another
+	 * size): told once the replay is done */
+	if (it == &wlcr_iface_xdg_toplevel && m->opcode == WLCR_EVT_xdg_toplevel_configure &&
+	    o->events && o->events[m->opcode] && !same_as_known(c, m, bytes))
+		note_change(rp, m->sender);
 	if (it == &wlcr_iface_wl_registry || it == &wlcr_iface_xdg_surface ||
 	    it == &wlcr_iface_xdg_toplevel || it == &wlcr_iface_xdg_popup)
 		return WLCR_REPLAY_SWALLOW;

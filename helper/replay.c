@@ -915,59 +915,28 @@ static int region(struct wlcr_client *c, uint32_t compositor, uint32_t surface, 
 	return ret;
 }
 
-/* A synchronized subsurface's commit its parent had not applied yet: the
- * same commit again, which the new compositor holds for the parent's
- * commit (children come before parents). */
-static int cached_content(struct wlcr_client *c, struct wlcr_object *o, uint32_t compositor)
+/* One commit of surface state. full: the committed state, whole (what is
+ * at its default is not sent); otherwise a synchronized subsurface's
+ * commit its parent had not applied yet: only what it changed, which the
+ * new compositor holds for the parent's commit (children come first). */
+static int state_content(struct wlcr_client *c, struct wlcr_object *o,
+			 struct wlcr_surface_state *st, uint32_t compositor, bool full)
 {
-	const struct wlcr_surface_state *st = &o->surface->cached;
+	const struct wlcr_surface_state *base = &o->surface->committed;
 	int ret = 0;
-	if (st->opaque_changed && compositor)
+	if ((full ? st->opaque_set : st->opaque_changed) && compositor)
 		ret = st->opaque_set
 			      ? region(c, compositor, o->id, WLCR_REQ_wl_surface_set_opaque_region,
-				       (pixman_region32_t *)&st->opaque)
+				       &st->opaque)
 			      : SEND(c, o->id, WLCR_REQ_wl_surface_set_opaque_region, "o", 0u);
-	if (ret == 0 && st->input_changed && compositor)
-		ret = st->input_set
-			      ? region(c, compositor, o->id, WLCR_REQ_wl_surface_set_input_region,
-				       (pixman_region32_t *)&st->input)
-			      : SEND(c, o->id, WLCR_REQ_wl_surface_set_input_region, "o", 0u);
-	if (ret == 0 && st->scale != o->surface->committed.scale)
+	if (ret == 0 && (full ? st->input_set : st->input_changed) && compositor)
+		ret = st->input_set ? region(c, compositor, o->id,
+					     WLCR_REQ_wl_surface_set_input_region, &st->input)
+				    : SEND(c, o->id, WLCR_REQ_wl_surface_set_input_region, "o", 0u);
+	if (ret == 0 && (full ? st->scale != 1 : st->scale != base->scale))
 		ret = SEND(c, o->id, WLCR_REQ_wl_surface_set_buffer_scale, "i",
 			   (uint32_t)st->scale);
-	if (ret == 0 && st->transform != o->surface->committed.transform)
-		ret = SEND(c, o->id, WLCR_REQ_wl_surface_set_buffer_transform, "i",
-			   (uint32_t)st->transform);
-	if (ret == 0 && st->offset_set && o->version >= 5)
-		ret = SEND(c, o->id, WLCR_REQ_wl_surface_offset, "ii", (uint32_t)st->offset_x,
-			   (uint32_t)st->offset_y);
-	for (uint32_t i = 0; i < st->nframes && ret == 0; i++)
-		ret = SEND(c, o->id, WLCR_REQ_wl_surface_frame, "n", st->frames[i]);
-	struct wlcr_object *buf =
-		st->attached && st->buffer ? wlcr_journal_get(&c->journal, st->buffer) : NULL;
-	if (ret == 0 && st->attached && (!st->buffer || (buf && !buf->zombie)))
-		ret = SEND(c, o->id, WLCR_REQ_wl_surface_attach, "oii", st->buffer,
-			   (uint32_t)st->dx, (uint32_t)st->dy);
-	if (ret == 0 && (st->damaged || st->attached))
-		ret = SEND(c, o->id, WLCR_REQ_wl_surface_damage, "iiii", 0u, 0u,
-			   (uint32_t)INT32_MAX, (uint32_t)INT32_MAX);
-	return ret == 0 ? SEND(c, o->id, WLCR_REQ_wl_surface_commit, "") : ret;
-}
-
-static int surface_content(struct wlcr_client *c, struct wlcr_object *o, uint32_t compositor)
-{
-	struct wlcr_surface_state *st = &o->surface->committed;
-	int ret = 0;
-	if (st->opaque_set && compositor)
-		ret = region(c, compositor, o->id, WLCR_REQ_wl_surface_set_opaque_region,
-			     &st->opaque);
-	if (ret == 0 && st->input_set && compositor)
-		ret = region(c, compositor, o->id, WLCR_REQ_wl_surface_set_input_region,
-			     &st->input);
-	if (ret == 0 && st->scale != 1)
-		ret = SEND(c, o->id, WLCR_REQ_wl_surface_set_buffer_scale, "i",
-			   (uint32_t)st->scale);
-	if (ret == 0 && st->transform)
+	if (ret == 0 && (full ? st->transform != 0 : st->transform != base->transform))
 		ret = SEND(c, o->id, WLCR_REQ_wl_surface_set_buffer_transform, "i",
 			   (uint32_t)st->transform);
 	if (ret == 0 && st->offset_set && o->version >= 5)
@@ -976,18 +945,29 @@ static int surface_content(struct wlcr_client *c, struct wlcr_object *o, uint32_
 	/* callbacks the compositor had not fired: the new one fires them */
 	for (uint32_t i = 0; i < st->nframes && ret == 0; i++)
 		ret = SEND(c, o->id, WLCR_REQ_wl_surface_frame, "n", st->frames[i]);
-	struct wlcr_object *buf = st->attached ? wlcr_journal_get(&c->journal, st->buffer) : NULL;
-	if (ret == 0 && buf && !buf->zombie) {
+	struct wlcr_object *buf =
+		st->attached && st->buffer ? wlcr_journal_get(&c->journal, st->buffer) : NULL;
+	/* a null attach matters in a cached commit (it unmaps), not in the
+	 * first one */
+	bool live = buf && !buf->zombie;
+	if (ret == 0 && st->attached && (live || (!full && !st->buffer))) {
 		ret = SEND(c, o->id, WLCR_REQ_wl_surface_attach, "oii", st->buffer,
 			   (uint32_t)st->dx, (uint32_t)st->dy);
 		if (ret == 0)
 			ret = SEND(c, o->id, WLCR_REQ_wl_surface_damage, "iiii", 0u, 0u,
 				   (uint32_t)INT32_MAX, (uint32_t)INT32_MAX);
+	} else if (ret == 0 && !full && st->damaged) {
+		ret = SEND(c, o->id, WLCR_REQ_wl_surface_damage, "iiii", 0u, 0u,
+			   (uint32_t)INT32_MAX, (uint32_t)INT32_MAX);
 	}
-	if (ret == 0)
-		ret = SEND(c, o->id, WLCR_REQ_wl_surface_commit, "");
+	return ret == 0 ? SEND(c, o->id, WLCR_REQ_wl_surface_commit, "") : ret;
+}
+
+static int surface_content(struct wlcr_client *c, struct wlcr_object *o, uint32_t compositor)
+{
+	int ret = state_content(c, o, &o->surface->committed, compositor, true);
 	if (ret == 0 && o->surface->has_cached)
-		ret = cached_content(c, o, compositor);
+		ret = state_content(c, o, &o->surface->cached, compositor, false);
 	/* and those the app asked for since its last commit */
 	for (uint32_t i = 0; i < o->surface->pending.nframes && ret == 0; i++)
 		ret = SEND(c, o->id, WLCR_REQ_wl_surface_frame, "n", o->surface->pending.frames[i]);

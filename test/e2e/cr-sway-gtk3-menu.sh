@@ -9,7 +9,8 @@ wt_init
 wt_start_sway
 WT_USER= # the app as root: see cr-sway-foot.sh
 wt_start_proxy
-# a virtual pointer
+# a virtual pointer, whose cursor sway draws into screenshots: not a window
+WT_MIN_AREA=2000
 exec {seat}> >(WAYLAND_DISPLAY=$WT_UPSTREAM wt_as_user "$WLCR_TOP/test/e2e/wlseat.py" \
 	>"$WT_DIR/seat.log" 2>&1)
 

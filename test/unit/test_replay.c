@@ -55,6 +55,7 @@ static const struct rh_global old_globals[] = {
 	{ 22, "zxdg_output_manager_v1", 3 },
 	{ 23, "zwp_idle_inhibit_manager_v1", 1 },
 	{ 24, "zwp_relative_pointer_manager_v1", 1 },
+	{ 25, "zwp_primary_selection_device_manager_v1", 1 },
 };
 
 /* The one it is restored on: other names in another order, and the old
@@ -75,6 +76,7 @@ static const struct rh_global new_globals[] = {
 	{ 13, "wl_output", 4 },
 	{ 14, "wl_seat", 9 },
 	{ 15, "wp_fractional_scale_manager_v1", 1 },
+	{ 16, "zwp_primary_selection_device_manager_v1", 1 },
 };
 
 static uint32_t new_name(const char *iface)
@@ -863,7 +865,74 @@ static void relative_pointer_is_recreated_on_the_seats_pointer(void)
 	rh_finish(&h);
 }
 
+/* ---- primary selection ----------------------------------------------------- */
+
+/* The app owns the primary selection and holds an offer of an earlier one:
+ * the new compositor never had either. */
+static void primary_selection_owned_or_offered_ends_at_the_restore(void)
+{
+	struct app a;
+	struct replay_harness h;
+	struct session *s = &a.s;
+	const uint32_t offer = 0xff000000;
+	CHECK(app_toplevel(&a) && app_seat_and_pointer(&a));
+	CHECK(app_bind(&a, "zwp_primary_selection_device_manager_v1", 1, 13));
+	CHECK(REQ(s, 13, WLCR_REQ_zwp_primary_selection_device_manager_v1_get_device, "no", 14u,
+		  11u));
+	CHECK(EVT(s, 14, WLCR_EVT_zwp_primary_selection_device_v1_data_offer, "n", offer));
+	CHECK(EVT(s, offer, WLCR_EVT_zwp_primary_selection_offer_v1_offer, "s", "text/plain"));
+	CHECK(EVT(s, 14, WLCR_EVT_zwp_primary_selection_device_v1_selection, "o", offer));
+	CHECK(REQ(s, 13, WLCR_REQ_zwp_primary_selection_device_manager_v1_create_source, "n", 15u));
+	CHECK(REQ(s, 15, WLCR_REQ_zwp_primary_selection_source_v1_offer, "s", "text/plain"));
+	CHECK(EVT(s, 12, WLCR_EVT_wl_pointer_enter, "uoff", 40u, 6u, 0u, 0u));
+	CHECK(REQ(s, 14, WLCR_REQ_zwp_primary_selection_device_v1_set_selection, "ou", 15u, 40u));
+	CHECK(wlcr_journal_get(&s->c->journal, 15)->source_in_use);
+
+	struct rh_options o = options();
+	HCHECK(&h, rh_restore(&h, &a.s, &o) == 0);
+	app_finish(&a);
+
+	/* the source and the device are recreated; the selection is not set
+	 * again (its serial answered the old compositor) */
+	HCHECK(&h, rh_find_new(&h.up, 0, "zwp_primary_selection_device_manager_v1.create_source",
+			       15) >= 0);
+	HCHECK_EQ(&h, rh_count(&h.up, 0, "zwp_primary_selection_device_v1.set_selection", 0), 0);
+	/* the app is told its source is cancelled and the selection empty */
+	HCHECK(&h, rh_find(&h.down, 0, "zwp_primary_selection_source_v1.cancelled", 15) >= 0);
+	int sel = rh_find(&h.down, 0, "zwp_primary_selection_device_v1.selection", 14);
+	HCHECK(&h, sel >= 0);
+	HCHECK_EQ(&h, rh_arg(&h.down, sel, 0), 0);
+
+	/* reading the old offer reaches nobody: the fd the app passed is
+	 * closed, so it reads an empty selection */
+	int p[2];
+	HCHECK(&h, pipe(p) == 0);
+	size_t up = h.up.n;
+	HCHECK(&h, APP_FD(&h, p[1], offer, WLCR_REQ_zwp_primary_selection_offer_v1_receive, "sh",
+			  "text/plain"));
+	close(p[1]); /* the proxy got a dup */
+	HCHECK(&h, nothing_sent_since(&h, up));
+	char byte;
+	HCHECK_EQ(&h, read(p[0], &byte, 1), 0);
+	close(p[0]);
+
+	/* a new offer from the new compositor reaches the app, under an id
+	 * that does not collide with the one it holds */
+	size_t down = h.down.n;
+	HCHECK(&h, COMP(&h, 14, WLCR_EVT_zwp_primary_selection_device_v1_data_offer, "n", offer));
+	HCHECK(&h, COMP(&h, 14, WLCR_EVT_zwp_primary_selection_device_v1_selection, "o", offer));
+	int made = rh_find(&h.down, down, "zwp_primary_selection_device_v1.data_offer", 14);
+	HCHECK(&h, made >= 0);
+	HCHECK(&h, rh_arg(&h.down, made, 0) != offer);
+	int now = rh_find(&h.down, down, "zwp_primary_selection_device_v1.selection", 14);
+	HCHECK_EQ(&h, rh_arg(&h.down, now, 0), rh_arg(&h.down, made, 0));
+	HCHECK(&h, !h.error[0]);
+	rh_finish(&h);
+}
+
 static const struct unit_case cases[] = {
+	{ "primary_selection_owned_or_offered_ends_at_the_restore",
+	  primary_selection_owned_or_offered_ends_at_the_restore },
 	{ "a_toplevel_with_an_shm_buffer_replays_with_the_same_ids",
 	  a_toplevel_with_an_shm_buffer_replays_with_the_same_ids },
 	{ "fractional_scale_is_recreated_and_only_a_new_scale_reaches_the_app",

@@ -1083,24 +1083,38 @@ static void output_vanished(struct wlcr_client *c, struct collect *col, struct w
 		to_registries(c, col, WLCR_EVT_wl_registry_global_remove, NULL, name);
 }
 
-/* Outputs here that none of the app's became: announced, under a name the
- * app has not seen for something else. */
-static void announce_new_outputs(struct wlcr_client *c, struct collect *col)
+/* The app knew a global of this interface. */
+static bool app_knows_interface(struct wlcr_client *c, const char *iface)
+{
+	const Journal *jn = c->replay->img->journal;
+	for (size_t i = 0; i < jn->n_globals; i++)
+		if (strcmp(jn->globals[i]->interface, iface) == 0)
+			return true;
+	return false;
+}
+
+/* Globals here the app has not met: outputs and seats none of the app's
+ * became, and interfaces it never saw (a seat and xdg-decoration after
+ * starting on headless weston). Announced as a compositor announces a
+ * hotplugged one, under a name the app has not seen for something else. */
+static void announce_new_globals(struct wlcr_client *c, struct collect *col)
 {
 	struct wlcr_registry *reg = &c->proxy->registry;
 	for (size_t g = 0; g < reg->nglobals; g++) {
 		const struct wlcr_global *gl = &reg->globals[g];
-		if (!present(c->replay, gl) || strcmp(gl->interface, "wl_output") != 0 ||
-		    instance_taken(c->replay, gl->upstream_name))
+		if (!present(c->replay, gl))
+			continue;
+		if (multi_instance(gl->interface) ? instance_taken(c->replay, gl->upstream_name)
+						  : app_knows_interface(c, gl->interface))
 			continue;
 		const JGlobal *known = app_knows_name(c, gl->name);
-		/* an output the app was told of and did not bind: nothing new */
-		if (known && strcmp(known->interface, "wl_output") == 0)
+		/* one the app was told of and did not bind: nothing new */
+		if (known && strcmp(known->interface, gl->interface) == 0)
 			continue;
 		if (known) {
-			wlcr_warn("client %u: cannot announce output global %u: the app knew "
-				  "that name as %s before the restore",
-				  c->index, gl->name, known->interface);
+			wlcr_warn("client %u: cannot announce %s global %u: the app knew that "
+				  "name as %s before the restore",
+				  c->index, gl->interface, gl->name, known->interface);
 			continue;
 		}
 		to_registries(c, col, WLCR_EVT_wl_registry_global, gl, 0);
@@ -1153,7 +1167,7 @@ static void phase_done(struct wlcr_client *c)
 			o->buffer_held = false;
 		}
 	}
-	announce_new_outputs(c, &col);
+	announce_new_globals(c, &col);
 	for (size_t i = 0; i < col.n; i++)
 		if (col.objs[i]->iface == &wlcr_iface_xdg_toplevel && !col.objs[i]->gone)
 			tell_toplevel_state(c, col.objs[i]);

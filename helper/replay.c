@@ -819,6 +819,14 @@ static int send_setter(struct wlcr_client *c, const struct wlcr_object *o,
 	return send_up(c, bytes, setter->size, -1);
 }
 
+/* Objects that belong to a surface's next commit (frame callbacks,
+ * presentation feedback): made with the content in phase 4. */
+static bool made_with_content(const struct wlcr_object *o)
+{
+	return o->iface == &wlcr_iface_wl_callback ||
+	       o->iface == &wlcr_iface_wp_presentation_feedback;
+}
+
 static int phase_objects(struct wlcr_client *c)
 {
 	struct wlcr_replay *rp = c->replay;
@@ -848,7 +856,7 @@ static int phase_objects(struct wlcr_client *c)
 		for (size_t i = 0; i < col.n && ret == 0; i++) {
 			struct wlcr_object *o = col.objs[i];
 			if (o->id >= WLCR_SERVER_ID_MIN || done[o->id] || !replayable(o) ||
-			    o->iface == &wlcr_iface_wl_callback || !deps_ready(c, o, done))
+			    made_with_content(o) || !deps_ready(c, o, done))
 				continue;
 			ret = create(c, o);
 			done[o->id] = 1;
@@ -865,8 +873,7 @@ static int phase_objects(struct wlcr_client *c)
 	}
 	for (size_t i = 0; i < col.n && ret == 0; i++) {
 		struct wlcr_object *o = col.objs[i];
-		if (o->id >= WLCR_SERVER_ID_MIN || !replayable(o) ||
-		    o->iface == &wlcr_iface_wl_callback)
+		if (o->id >= WLCR_SERVER_ID_MIN || !replayable(o) || made_with_content(o))
 			continue;
 		if (!done[o->id]) {
 			fail(c, "%s@%u: what it was made from is gone", o->iface->name, o->id);
@@ -963,11 +970,41 @@ static int state_content(struct wlcr_client *c, struct wlcr_object *o,
 	return ret == 0 ? SEND(c, o->id, WLCR_REQ_wl_surface_commit, "") : ret;
 }
 
+struct feedbacks {
+	struct wlcr_client *c;
+	uint32_t surface;
+	int ret;
+};
+
+static void feedback_one(struct wlcr_object *o, void *data)
+{
+	struct feedbacks *f = data;
+	if (f->ret || o->iface != &wlcr_iface_wp_presentation_feedback || !replayable(o) ||
+	    o->ctor->size < 16)
+		return;
+	/* wp_presentation.feedback(surface, id) */
+	if (wlcr_wire_word(o->ctor->bytes + 8) == f->surface)
+		f->ret = create(f->c, o);
+}
+
+/* Feedback the old compositor never answered belongs to the content the
+ * app last committed: asked again for the commit that shows it here. */
+static int feedbacks_for(struct wlcr_client *c, const struct wlcr_object *surface)
+{
+	struct feedbacks f = { c, surface->id, 0 };
+	wlcr_objmap_for_each(&c->journal.map, feedback_one, &f);
+	return f.ret;
+}
+
 static int surface_content(struct wlcr_client *c, struct wlcr_object *o, uint32_t compositor)
 {
-	int ret = state_content(c, o, &o->surface->committed, compositor, true);
-	if (ret == 0 && o->surface->has_cached)
-		ret = state_content(c, o, &o->surface->cached, compositor, false);
+	bool cached = o->surface->has_cached;
+	int ret = cached ? state_content(c, o, &o->surface->committed, compositor, true) : 0;
+	if (ret == 0)
+		ret = feedbacks_for(c, o);
+	if (ret == 0)
+		ret = cached ? state_content(c, o, &o->surface->cached, compositor, false)
+			     : state_content(c, o, &o->surface->committed, compositor, true);
 	/* and those the app asked for since its last commit */
 	for (uint32_t i = 0; i < o->surface->pending.nframes && ret == 0; i++)
 		ret = SEND(c, o->id, WLCR_REQ_wl_surface_frame, "n", o->surface->pending.frames[i]);

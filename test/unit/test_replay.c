@@ -723,6 +723,9 @@ static void pending_presentation_feedback_is_recreated(void)
 	int made = rh_find_new(&h.up, 0, "wp_presentation.feedback", 12);
 	HCHECK(&h, made > rh_find_new(&h.up, 0, "wl_compositor.create_surface", 6));
 	HCHECK_EQ(&h, rh_arg(&h.up, made, 0), 6);
+	/* for the commit that shows the content again, not the first one */
+	HCHECK(&h, made > rh_find(&h.up, 0, "xdg_surface.ack_configure", 9));
+	HCHECK(&h, made < rh_find_last(&h.up, "wl_surface.commit", 6));
 	HCHECK_EQ(&h, rh_count(&h.down, 0, "wp_presentation.clock_id", 0), 0);
 
 	/* the new compositor's answer reaches the app */

@@ -15,28 +15,8 @@
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 /* The checks print both logs when they fail; each evaluates once. */
-#define HCHECK(h, cond)                                                                            \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			rh_print(h);                                                               \
-			fprintf(stderr, "    %s:%d: CHECK failed: %s\n", __FILE__, __LINE__,       \
-				#cond);                                                            \
-			unit_failed = true;                                                        \
-			return;                                                                    \
-		}                                                                                  \
-	} while (0)
-
-#define HCHECK_EQ(h, a, b)                                                                         \
-	do {                                                                                       \
-		long long a_ = (long long)(a), b_ = (long long)(b);                                \
-		if (a_ != b_) {                                                                    \
-			rh_print(h);                                                               \
-			fprintf(stderr, "    %s:%d: CHECK_EQ failed: %s == %lld, %s == %lld\n",    \
-				__FILE__, __LINE__, #a, a_, #b, b_);                               \
-			unit_failed = true;                                                        \
-			return;                                                                    \
-		}                                                                                  \
-	} while (0)
+#define HCHECK(h, cond)	   CHECK_OR(rh_print(h), cond)
+#define HCHECK_EQ(h, a, b) CHECK_EQ_OR(rh_print(h), a, b)
 
 /* The compositor the app ran on. */
 static const struct rh_global old_globals[] = {

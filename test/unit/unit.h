@@ -17,9 +17,12 @@ struct unit_case {
 
 extern bool unit_failed;
 
-#define CHECK(cond)                                                                                \
+/* CHECK_OR and CHECK_EQ_OR run first (before saying what failed) to show
+ * more of the state, as the replay tests print their logs. */
+#define CHECK_OR(first, cond)                                                                      \
 	do {                                                                                       \
 		if (!(cond)) {                                                                     \
+			first;                                                                     \
 			fprintf(stderr, "    %s:%d: CHECK failed: %s\n", __FILE__, __LINE__,       \
 				#cond);                                                            \
 			unit_failed = true;                                                        \
@@ -27,16 +30,20 @@ extern bool unit_failed;
 		}                                                                                  \
 	} while (0)
 
-#define CHECK_EQ(a, b)                                                                             \
+#define CHECK_EQ_OR(first, a, b)                                                                   \
 	do {                                                                                       \
 		long long a_ = (long long)(a), b_ = (long long)(b);                                \
 		if (a_ != b_) {                                                                    \
+			first;                                                                     \
 			fprintf(stderr, "    %s:%d: CHECK_EQ failed: %s == %lld, %s == %lld\n",    \
 				__FILE__, __LINE__, #a, a_, #b, b_);                               \
 			unit_failed = true;                                                        \
 			return;                                                                    \
 		}                                                                                  \
 	} while (0)
+
+#define CHECK(cond)    CHECK_OR((void)0, cond)
+#define CHECK_EQ(a, b) CHECK_EQ_OR((void)0, a, b)
 
 int unit_count_fds(void);
 int unit_run(const struct unit_case *cases, size_t n, int argc, char **argv);

@@ -71,15 +71,10 @@ settle() {
 	fi
 }
 
-changed_since() {
-	wt_screenshot "$WT_DIR/now.png" &&
-		! wt__pngcmp compare "$1" "$WT_DIR/now.png" --tolerance 8 >/dev/null
-}
-
 # animates SHOT: the window changes on its own within a few seconds
 animates() {
 	wt_screenshot "$1"
-	wt_wait_for 10 "$APP to animate" changed_since "$1"
+	wt_wait_for 10 "$APP to animate" e2e_changed_from "$1" 8
 }
 
 wt_init
@@ -136,7 +131,7 @@ reacts() {
 		WAYLAND_DISPLAY=$WT_UPSTREAM wt_as_user wtype -k "$APP_KEY"
 	fi
 	case $APP_REACTS in
-	change) wt_wait_for 10 "the window to change" changed_since "$WT_DIR/$1-before.png" ;;
+	change) wt_wait_for 10 "the window to change" e2e_changed_from "$WT_DIR/$1-before.png" 8 ;;
 	stop) wt_wait_for 10 "the window to stop animating" stopped ;;
 	esac
 	if [[ $APP_REACTS == stop ]]; then

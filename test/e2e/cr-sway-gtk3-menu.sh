@@ -11,20 +11,15 @@ WT_USER= # the app as root: see cr-sway-foot.sh
 wt_start_proxy
 # a virtual pointer, whose cursor sway draws into screenshots: not a window
 WT_MIN_AREA=2000
-exec {seat}> >(WAYLAND_DISPLAY=$WT_UPSTREAM wt_as_user "$WLCR_TOP/test/e2e/wlseat.py" \
-	>"$WT_DIR/seat.log" 2>&1)
+e2e_start_seat
 
 WT_CLIENT_DISPLAY=$WT_PROXY_SOCKET wt_run_client demo GTK_THEME=Adwaita NO_AT_BRIDGE=1 gtk3-demo
 # over the demo's description, a text view
-echo "move 500 400" >&"$seat"
+e2e_seat move 500 400
 wt_wait_stable 15 "$WT_DIR/closed.png"
 rect=$WT_WINDOW_RECT
-echo "click 273" >&"$seat"
-opened() {
-	wt_screenshot "$WT_DIR/open.png" &&
-		! wt__pngcmp compare "$WT_DIR/closed.png" "$WT_DIR/open.png" >/dev/null
-}
-wt_wait_for 10 "the context menu" opened
+e2e_seat click 273
+wt_wait_for 10 "the context menu" e2e_changed_from "$WT_DIR/closed.png"
 wt_wait_stable 15 "$WT_DIR/open.png"
 
 e2e_checkpoint_restore "$WT_PID_demo" gtk3-menu
@@ -35,11 +30,7 @@ wt_expect_same "the window after the restore (menu closed) and before the menu o
 	"$WT_DIR/closed.png" "$WT_DIR/after.png" "$rect" "$WT_WINDOW_RECT"
 # a right click opens the menu again: a new popup whose grab carries a serial of the restored
 # app's, which sway, checking it, accepts once the proxy maps it back
-echo "click 273" >&"$seat"
-reopened() {
-	wt_screenshot "$WT_DIR/reopened.png" &&
-		! wt__pngcmp compare "$WT_DIR/after.png" "$WT_DIR/reopened.png" >/dev/null
-}
-wt_wait_for 10 "the menu to open again after the restore" reopened
-echo quit >&"$seat"
+e2e_seat click 273
+wt_wait_for 10 "the menu to open again after the restore" e2e_changed_from "$WT_DIR/after.png"
+e2e_seat quit
 e2e_no_protocol_error

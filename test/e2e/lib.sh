@@ -4,10 +4,22 @@
 # shellcheck source=test/lib/fixtures.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/fixtures.sh"
 
-# The screen differs from SHOT (an animated client drew a new frame).
+# e2e_changed_from SHOT [TOLERANCE]: the screen differs from SHOT (an animated client drew a
+# new frame, typed text showed), by more than TOLERANCE per channel (default 0).
 e2e_changed_from() {
 	wt_screenshot "$WT_DIR/now.png" &&
-		! wt__pngcmp compare "$1" "$WT_DIR/now.png" --tolerance 0 >/dev/null
+		! wt__pngcmp compare "$1" "$WT_DIR/now.png" --tolerance "${2:-0}" >/dev/null
+}
+
+# e2e_start_seat: what headless sway's seat lacks, plugged in (test/e2e/wlseat.py): a virtual
+# pointer and an input method; e2e_seat CMD sends it a command (jiggle, still, move X Y,
+# click N). Its log is $WT_DIR/seat.log.
+e2e_start_seat() {
+	exec {E2E_SEAT_FD}> >(WAYLAND_DISPLAY=$WT_UPSTREAM wt_as_user \
+		"$WLCR_TOP/test/e2e/wlseat.py" >"$WT_DIR/seat.log" 2>&1)
+}
+e2e_seat() {
+	echo "$*" >&"$E2E_SEAT_FD"
 }
 
 # The proxy logged no wl_display.error, sent or forwarded.

@@ -29,9 +29,8 @@ sway_view() { :; }
 if [[ $name == extensions ]]; then
 	# a virtual pointer (jiggling over the window while the test waits for its lock) and an
 	# input method that commits a string to each text input that activates it
-	exec {ptr}> >(WAYLAND_DISPLAY=$WT_UPSTREAM wt_as_user "$WLCR_TOP/test/e2e/wlseat.py" \
-		>"$WT_DIR/seat.log" 2>&1)
-	pointer() { echo "$1" >&"$ptr"; }
+	e2e_start_seat
+	pointer() { e2e_seat "$1"; }
 	# what sway thinks of the window: its border, its idle inhibitor (the
 	# screenshots compare its size)
 	sway_view() {

@@ -415,6 +415,15 @@ static void subsurface_end(struct wlcr_journal *j, struct wlcr_surface *s, uint3
 	s->has_cached = false;
 }
 
+static void region_drop(struct wlcr_journal *j, struct wlcr_object *obj)
+{
+	if (obj->region) {
+		pixman_region32_fini(obj->region);
+		j_free(j, obj->region, sizeof(*obj->region));
+		obj->region = NULL;
+	}
+}
+
 static int region_copy_from(struct wlcr_journal *j, pixman_region32_t *dst, bool *set,
 			    uint32_t region_id)
 {
@@ -574,10 +583,7 @@ static void object_free(struct wlcr_journal *j, struct wlcr_object *obj)
 	}
 	msgcopy_free(j, obj->ctor);
 	surface_free(j, obj->surface);
-	if (obj->region) {
-		pixman_region32_fini(obj->region);
-		j_free(j, obj->region, sizeof(*obj->region));
-	}
+	region_drop(j, obj);
 	j_free(j, obj, sizeof(*obj));
 }
 
@@ -759,21 +765,14 @@ int wlcr_journal_region_give(struct wlcr_journal *j, struct wlcr_object *obj)
  * reference: the app may destroy it at once, and its id may be reused. */
 static int region_arg_set(struct wlcr_journal *j, struct wlcr_object *obj, uint32_t region_id)
 {
-	struct wlcr_object *r = region_id ? wlcr_journal_get(j, region_id) : NULL;
-	if (region_id && (!r || !r->region))
-		return -EINVAL;
-	if (!r) {
-		if (obj->region) {
-			pixman_region32_fini(obj->region);
-			j_free(j, obj->region, sizeof(*obj->region));
-			obj->region = NULL;
-		}
+	bool set;
+	if (!region_id) {
+		region_drop(j, obj);
 		return 0;
 	}
 	if (wlcr_journal_region_give(j, obj) < 0)
 		return -ENOMEM;
-	pixman_region32_copy(obj->region, r->region);
-	return 0;
+	return region_copy_from(j, obj->region, &set, region_id);
 }
 
 static int create_from(struct wlcr_journal *j, struct wlcr_object *creator,

@@ -1167,6 +1167,7 @@ static void tell_toplevel_state(struct wlcr_client *c, struct wlcr_object *tl)
 		tl->events ? tl->events[WLCR_EVT_xdg_toplevel_configure] : NULL;
 	if (!conf || !took_change(c->replay, tl->id))
 		return;
+	/* a copy: journaling what is sent replaces conf */
 	uint8_t bytes[WLCR_MAX_MESSAGE];
 	memcpy(bytes, conf->bytes, conf->size);
 	send_down(c, bytes, conf->size);

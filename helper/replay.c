@@ -1183,10 +1183,8 @@ static void phase_done(struct wlcr_client *c)
 	}
 	for (size_t i = 0; i < col.n; i++) {
 		struct wlcr_object *o = col.objs[i];
-		if (o->zombie && o->id < WLCR_SERVER_ID_MIN) {
-			/* the app waits for it; the old compositor had sent it or
-			 * was about to (journaling it frees o) */
-			SEND_DOWN(c, 1, WLCR_EVT_wl_display_delete_id, "u", o->id);
+		if (o->zombie) {
+			continue;
 		} else if (o->iface == &wlcr_iface_xdg_popup && o->gone) {
 			SEND_DOWN(c, o->id, WLCR_EVT_xdg_popup_popup_done, "");
 		} else if (o->iface == &wlcr_iface_wl_output && o->gone) {
@@ -1209,6 +1207,13 @@ static void phase_done(struct wlcr_client *c)
 	for (size_t i = 0; i < col.n; i++)
 		if (col.objs[i]->iface == &wlcr_iface_xdg_toplevel && !col.objs[i]->gone)
 			tell_toplevel_state(c, col.objs[i]);
+	/* last: journaling a delete_id frees the zombie, which col still
+	 * points to */
+	for (size_t i = 0; i < col.n; i++)
+		if (col.objs[i]->zombie && col.objs[i]->id < WLCR_SERVER_ID_MIN)
+			/* the app waits for it; the old compositor had sent it
+			 * or was about to */
+			SEND_DOWN(c, 1, WLCR_EVT_wl_display_delete_id, "u", col.objs[i]->id);
 	free(col.objs);
 	wlcr_info("client %u: replay done", c->index);
 	c->restored = true;

@@ -913,7 +913,31 @@ static void primary_selection_owned_or_offered_ends_at_the_restore(void)
 	rh_finish(&h);
 }
 
+/* Zombies (destroyed, delete_id not seen) get their delete_id once
+ * everything else the replay tells the app is told: journaling it frees
+ * them (ASan found them read after that). */
+static void zombies_get_delete_id_last(void)
+{
+	struct app a;
+	struct replay_harness h;
+	CHECK(app_toplevel(&a));
+	CHECK(REQ(&a.s, 3, WLCR_REQ_wl_compositor_create_region, "n", 11u));
+	CHECK(REQ(&a.s, 3, WLCR_REQ_wl_compositor_create_region, "n", 12u));
+	CHECK(REQ(&a.s, 11, WLCR_REQ_wl_region_destroy, ""));
+	CHECK(REQ(&a.s, 12, WLCR_REQ_wl_region_destroy, ""));
+	struct rh_options o = options();
+	HCHECK(&h, rh_restore(&h, &a.s, &o) == 0);
+	app_finish(&a);
+	int first = rh_find(&h.down, 0, "wl_display.delete_id", 1);
+	HCHECK(&h, first >= 0);
+	HCHECK_EQ(&h, rh_count(&h.down, (size_t)first, "wl_display.delete_id", 1), 2);
+	HCHECK_EQ(&h, rh_find(&h.down, (size_t)first, "xdg_toplevel.configure", 10), -1);
+	HCHECK(&h, !h.error[0]);
+	rh_finish(&h);
+}
+
 static const struct unit_case cases[] = {
+	{ "zombies_get_delete_id_last", zombies_get_delete_id_last },
 	{ "primary_selection_owned_or_offered_ends_at_the_restore",
 	  primary_selection_owned_or_offered_ends_at_the_restore },
 	{ "a_toplevel_with_an_shm_buffer_replays_with_the_same_ids",

@@ -45,7 +45,7 @@ int wlcr_cmd_ls(int argc, char **argv)
 	struct wlcr_cli_target t;
 	if (wlcr_cli_target(&t, socket) < 0)
 		return 1;
-	int fd = wlcr_ctl_connect(t.ctl_path);
+	int fd = wlcr_ctl_connect(t.ctl_path, WLCR_CTL_TIMEOUT_MS);
 	if (fd < 0) {
 		fprintf(stderr, "wlcr ls: no wlcr-proxy answers at %s: %s\n", t.ctl_path,
 			strerror(-fd));

@@ -40,7 +40,7 @@ int wlcr_cli_target(struct wlcr_cli_target *t, const char *name)
 
 int wlcr_cli_proxy_alive(const struct wlcr_cli_target *t)
 {
-	int fd = wlcr_ctl_connect(t->ctl_path);
+	int fd = wlcr_ctl_connect(t->ctl_path, WLCR_CTL_TIMEOUT_MS);
 	if (fd == -ENOENT || fd == -ECONNREFUSED)
 		return 0;
 	if (fd < 0) {

@@ -2,10 +2,16 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 int wlcr_unix_connect(const char *path, int type, int cloexec)
+{
+	return wlcr_unix_connect_timeout(path, type, cloexec, 0);
+}
+
+int wlcr_unix_connect_timeout(const char *path, int type, int cloexec, int timeout_ms)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	if (strlen(path) >= sizeof(addr.sun_path))
@@ -14,6 +20,13 @@ int wlcr_unix_connect(const char *path, int type, int cloexec)
 	int fd = socket(AF_UNIX, type | (cloexec ? SOCK_CLOEXEC : 0), 0);
 	if (fd < 0)
 		return -errno;
+	if (timeout_ms > 0) {
+		/* a unix connect waits on a full backlog as long as the send
+		 * timeout says, so this bounds the connect too */
+		struct timeval tv = { timeout_ms / 1000, (timeout_ms % 1000) * 1000 };
+		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	}
 	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
 		int e = errno;
 		close(fd);

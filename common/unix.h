@@ -8,6 +8,9 @@
 /* A socket of the type (SOCK_STREAM, SOCK_SEQPACKET) connected to path,
  * close-on-exec unless cloexec is 0. Returns the fd or -errno. */
 int wlcr_unix_connect(const char *path, int type, int cloexec);
+/* The same, and sends, receives and the connect itself time out after
+ * timeout_ms (0: never). */
+int wlcr_unix_connect_timeout(const char *path, int type, int cloexec, int timeout_ms);
 
 /* Moves the fds of every SCM_RIGHTS message in msg into fds (up to max;
  * the rest are closed). Returns how many were stored; *ret_total counts all

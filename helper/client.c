@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <poll.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -625,6 +624,14 @@ bool wlcr_client_process(struct wlcr_client *c, bool requests)
 	}
 }
 
+static void drained(struct wlcr_client *c)
+{
+	void (*fn)(struct wlcr_client *, void *) = c->on_drained;
+	c->on_drained = NULL;
+	if (fn)
+		fn(c, c->on_drained_data);
+}
+
 static bool flush(struct wlcr_client *c, struct wlcr_conn *conn, const char *side)
 {
 	if (c->quiesced && conn == &c->down)
@@ -636,6 +643,8 @@ static bool flush(struct wlcr_client *c, struct wlcr_conn *conn, const char *sid
 		wlcr_client_close(c, why);
 		return false;
 	}
+	if (ret == 0 && conn == &c->up && c->on_drained)
+		drained(c);
 	return true;
 }
 
@@ -794,6 +803,7 @@ void wlcr_client_close(struct wlcr_client *c, const char *why)
 	wlcr_loop_remove(&c->proxy->loop, &c->up_src);
 	wlcr_conn_finish(&c->down);
 	wlcr_conn_finish(&c->up);
+	drained(c); /* a dump waiting for it learns it is gone */
 }
 
 void wlcr_client_free(struct wlcr_client *c)
@@ -844,27 +854,20 @@ int wlcr_client_quiesce(struct wlcr_client *c, char *err, size_t errlen)
 		snprintf(err, errlen, "client %u closed its connection", c->index);
 		return -ENOTCONN;
 	}
-	/* and into the compositor, so the journal and the compositor agree */
-	for (int tries = 0; tries < 200; tries++) {
-		int ret = wlcr_conn_flush(&c->up);
-		if (ret == 0)
-			break;
-		if (ret != -EAGAIN) {
-			snprintf(err, errlen, "client %u: write to the compositor: %s", c->index,
-				 strerror(-ret));
-			return ret;
-		}
-		struct pollfd p = { c->up.fd, POLLOUT, 0 };
-		poll(&p, 1, 10);
-	}
-	if (wlcr_conn_out_len(&c->up)) {
-		snprintf(err, errlen, "client %u: the compositor does not read", c->index);
-		return -ETIMEDOUT;
-	}
 	c->quiesced = true;
 	update_interest(c);
 	wlcr_info("client %u: quiesced for a dump", c->index);
-	return 0;
+	/* and into the compositor, so that the journal and the compositor
+	 * agree: the rest goes as the compositor reads (on_drained) */
+	int ret = wlcr_conn_flush(&c->up);
+	if (ret < 0 && ret != -EAGAIN) {
+		snprintf(err, errlen, "client %u: write to the compositor: %s", c->index,
+			 strerror(-ret));
+		c->quiesced = false;
+		update_interest(c);
+		return ret;
+	}
+	return ret == -EAGAIN ? 1 : 0;
 }
 
 void wlcr_client_resume(struct wlcr_client *c)
@@ -872,6 +875,7 @@ void wlcr_client_resume(struct wlcr_client *c)
 	if (c->dead || !c->quiesced)
 		return;
 	c->quiesced = false;
+	c->on_drained = NULL;
 	wlcr_info("client %u: resumed (%u pings answered meanwhile)", c->index, c->pings_answered);
 	if (flush(c, &c->down, "client"))
 		update_interest(c);

@@ -33,6 +33,11 @@ struct wlcr_client {
 	 * the proxy answers the compositor's pings in its place. */
 	bool quiesced;
 	uint32_t pings_answered;
+	/* Set while a dump waits for what the app sent to reach the
+	 * compositor: called once (and cleared) when up.out is empty, or when
+	 * the client closes first (c->dead then tells). */
+	void (*on_drained)(struct wlcr_client *c, void *data);
+	void *on_drained_data;
 	/* restored from an image: replay under way (replay) or done (restored) */
 	struct wlcr_replay *replay;
 	bool restored;
@@ -66,9 +71,11 @@ bool wlcr_client_process(struct wlcr_client *c, bool requests);
 void wlcr_client_close(struct wlcr_client *c, const char *why);
 void wlcr_client_free(struct wlcr_client *c);
 
-/* For a dump: handles everything the app already sent, flushes it to the
- * compositor and stops sending to the app (events keep being journaled and
- * queued). Returns 0, or -errno with err filled in and nothing changed. */
+/* For a dump: handles everything the app already sent and stops sending
+ * to the app (events keep being journaled and queued). Returns 0 when
+ * what the app sent is with the compositor, 1 when it is still queued
+ * (on_drained tells when it is not), or -errno with err filled in and the
+ * client as it was. */
 int wlcr_client_quiesce(struct wlcr_client *c, char *err, size_t errlen);
 /* After the dump, whatever its result: the queued events go out. */
 void wlcr_client_resume(struct wlcr_client *c);

@@ -22,6 +22,12 @@
 /* at most this many clients quiesced through one connection (one criu
  * dump of a process tree with that many Wayland connections) */
 #define MAX_QUIESCED 64
+/* A dump waits for the compositor to read what the app sent before it was
+ * frozen; a compositor that does not fails the dump, well before the
+ * plugin's own bound (WLCR_CTL_TIMEOUT_MS) */
+#define DRAIN_TIMEOUT_MS 5000
+/* shm pools one restore may hand over (CTL_POOLS, CTL_REPLAY) */
+#define MAX_POOLS 65536
 
 struct wlcr_control {
 	struct wlcr_proxy *proxy;
@@ -35,9 +41,15 @@ struct wlcr_control {
 	unsigned nquiesced;
 	/* the client whose replay this connection waits for, by index */
 	uint32_t replaying;
-	/* fds that came with the request being handled */
-	int fds[WLCR_CTL_MAX_FDS];
-	size_t nfds;
+	/* the client quiesced whose journal goes out once the compositor has
+	 * read what it sent, by index; and the bound on that wait */
+	uint32_t draining;
+	struct wlcr_timer drain_timer;
+	/* the request being handled, with its fds */
+	struct wlcr_ctl_frame frame;
+	/* shm pool fds a restore sent ahead of CTL_REPLAY (CTL_POOLS) */
+	int *pool_fds;
+	size_t npool_fds;
 };
 
 static struct wlcr_client *client_by_ino(struct wlcr_proxy *proxy, uint64_t ino)
@@ -151,6 +163,12 @@ nomem:
 
 static void resume_all(struct wlcr_control *ctl)
 {
+	/* a dump that gave up while the compositor was still reading */
+	struct wlcr_client *waiting = client_by_index(ctl->proxy, ctl->draining);
+	if (waiting)
+		waiting->on_drained = NULL;
+	ctl->draining = 0;
+	wlcr_timer_arm(&ctl->drain_timer, 0);
 	for (unsigned i = 0; i < ctl->nquiesced; i++) {
 		struct wlcr_client *c = client_by_index(ctl->proxy, ctl->quiesced[i]);
 		if (c)
@@ -159,32 +177,88 @@ static void resume_all(struct wlcr_control *ctl)
 	ctl->nquiesced = 0;
 }
 
-static void quiesce(struct wlcr_control *ctl, const CtlRequest *req, CtlReply *reply, char *err,
-		    size_t errlen)
+static void send_reply(struct wlcr_control *ctl, CtlReply *reply, const char *err);
+static void free_reply(CtlReply *reply);
+
+/* The journal of a quiesced client whose requests have all reached the
+ * compositor, as the answer to CTL_QUIESCE. */
+static void hand_over(struct wlcr_control *ctl, struct wlcr_client *c)
+{
+	CtlReply reply = CTL_REPLY__INIT;
+	char err[512] = "";
+	reply.image = snapshot(c, err, sizeof(err));
+	if (!reply.image)
+		wlcr_client_resume(c);
+	else
+		wlcr_info("client %u: journal of %zu objects handed over for a dump", c->index,
+			  reply.image->journal->n_objects);
+	send_reply(ctl, &reply, err);
+	free_reply(&reply);
+}
+
+static void on_drained(struct wlcr_client *c, void *data)
+{
+	struct wlcr_control *ctl = data;
+	char err[128];
+	ctl->draining = 0;
+	wlcr_timer_arm(&ctl->drain_timer, 0);
+	if (c->dead) {
+		CtlReply reply = CTL_REPLY__INIT;
+		snprintf(err, sizeof(err), "client %u closed its connection during the dump",
+			 c->index);
+		send_reply(ctl, &reply, err);
+		return;
+	}
+	hand_over(ctl, c);
+}
+
+static void on_drain_timeout(struct wlcr_timer *timer)
+{
+	struct wlcr_control *ctl = timer->data;
+	struct wlcr_client *c = client_by_index(ctl->proxy, ctl->draining);
+	CtlReply reply = CTL_REPLY__INIT;
+	char err[256];
+	ctl->draining = 0;
+	if (!c)
+		return;
+	snprintf(err, sizeof(err),
+		 "client %u: the compositor did not read the app's last %zu bytes within %d ms",
+		 c->index, wlcr_conn_out_len(&c->up), DRAIN_TIMEOUT_MS);
+	wlcr_client_resume(c);
+	send_reply(ctl, &reply, err);
+}
+
+/* Returns true when the answer comes later, once the compositor has read
+ * what the app sent. */
+static bool quiesce(struct wlcr_control *ctl, const CtlRequest *req, char *err, size_t errlen)
 {
 	struct wlcr_client *c = req->has_sock_ino ? client_by_ino(ctl->proxy, req->sock_ino) : NULL;
 	if (!c) {
 		snprintf(err, errlen, "no client of this proxy has socket inode %llu",
 			 (unsigned long long)req->sock_ino);
-		return;
+		return false;
 	}
 	if (ctl->uid != 0 && ctl->uid != c->uid) {
 		snprintf(err, errlen, "client %u belongs to uid %u", c->index, (unsigned)c->uid);
-		return;
+		return false;
 	}
 	if (ctl->nquiesced == MAX_QUIESCED) {
 		snprintf(err, errlen, "more than %d clients in one dump", MAX_QUIESCED);
-		return;
+		return false;
 	}
-	if (wlcr_client_quiesce(c, err, errlen) < 0)
-		return;
+	int ret = wlcr_client_quiesce(c, err, errlen);
+	if (ret < 0)
+		return false;
 	ctl->quiesced[ctl->nquiesced++] = c->index;
-	reply->image = snapshot(c, err, errlen);
-	if (!reply->image)
-		wlcr_client_resume(c);
-	else
-		wlcr_info("client %u: journal of %zu objects handed over for a dump", c->index,
-			  reply->image->journal->n_objects);
+	if (ret == 0) {
+		hand_over(ctl, c);
+		return true;
+	}
+	ctl->draining = c->index;
+	c->on_drained = on_drained;
+	c->on_drained_data = ctl;
+	wlcr_timer_arm(&ctl->drain_timer, DRAIN_TIMEOUT_MS);
+	return true;
 }
 
 static void restore(struct wlcr_control *ctl, CtlRequest *req, char *err, size_t errlen)
@@ -203,6 +277,39 @@ static void restore(struct wlcr_control *ctl, CtlRequest *req, char *err, size_t
 	wlcr_replay_register(ctl->proxy, img, err, errlen);
 }
 
+static void close_pool_fds(struct wlcr_control *ctl)
+{
+	for (size_t i = 0; i < ctl->npool_fds; i++)
+		close(ctl->pool_fds[i]);
+	ctl->npool_fds = 0;
+}
+
+/* The request's fds join the pools sent so far (a restore with more pools
+ * than one message carries sends them ahead with CTL_POOLS). */
+static bool take_pool_fds(struct wlcr_control *ctl, char *err, size_t errlen)
+{
+	struct wlcr_ctl_frame *f = &ctl->frame;
+	if (ctl->uid != 0) {
+		snprintf(err, errlen, "only root may restore");
+		return false;
+	}
+	if (ctl->npool_fds + f->nfds > MAX_POOLS) {
+		snprintf(err, errlen, "more than %d shm pools", MAX_POOLS);
+		close_pool_fds(ctl);
+		return false;
+	}
+	int *fds = realloc(ctl->pool_fds, (ctl->npool_fds + f->nfds + 1) * sizeof(*fds));
+	if (!fds) {
+		snprintf(err, errlen, "out of memory");
+		return false;
+	}
+	ctl->pool_fds = fds;
+	memcpy(fds + ctl->npool_fds, f->fds, f->nfds * sizeof(*fds));
+	ctl->npool_fds += f->nfds;
+	f->nfds = 0;
+	return true;
+}
+
 /* Returns true when the answer comes later, when the replay ends. */
 static bool replay(struct wlcr_control *ctl, const CtlRequest *req, char *err, size_t errlen)
 {
@@ -210,12 +317,15 @@ static bool replay(struct wlcr_control *ctl, const CtlRequest *req, char *err, s
 		snprintf(err, errlen, "only root may restore");
 		return false;
 	}
+	if (!take_pool_fds(ctl, err, errlen))
+		return false;
 	for (struct wlcr_client *c = ctl->proxy->clients; c; c = c->next) {
 		if (c->dead || !c->replay)
 			continue;
-		if (wlcr_replay_start(c, ctl, req->token.data, req->token.len, ctl->fds, ctl->nfds,
-				      req->has_pid ? req->pid : 0, err, errlen) == 0) {
-			ctl->nfds = 0; /* the replay owns them */
+		if (wlcr_replay_start(c, ctl, req->token.data, req->token.len, ctl->pool_fds,
+				      ctl->npool_fds, req->has_pid ? req->pid : 0, err,
+				      errlen) == 0) {
+			ctl->npool_fds = 0; /* the replay owns them */
 			ctl->replaying = c->index;
 			wlcr_client_kick(c);
 			return true;
@@ -242,6 +352,16 @@ static void send_reply(struct wlcr_control *ctl, CtlReply *reply, const char *er
 		wlcr_warn("control: cannot reply: %s", strerror(-ret));
 }
 
+static void free_reply(CtlReply *reply)
+{
+	if (reply->clients) {
+		free(reply->clients[0]);
+		free(reply->clients);
+	}
+	if (reply->image)
+		image__free_unpacked(reply->image, NULL);
+}
+
 void wlcr_control_replay_done(struct wlcr_control *ctl, struct wlcr_client *c, const char *error)
 {
 	if (ctl->dead || ctl->replaying != c->index)
@@ -261,6 +381,9 @@ static void handle(struct wlcr_control *ctl, CtlRequest *req, bool bad_version)
 		snprintf(err, sizeof(err), "control protocol version mismatch");
 	} else if (!req) {
 		snprintf(err, sizeof(err), "malformed request");
+	} else if ((ctl->draining || ctl->replaying) && req->op != CTL_OP__CTL_RESUME) {
+		/* an answer is owed already; RESUME gives up on it */
+		snprintf(err, sizeof(err), "one request at a time: the last one is not answered");
 	} else {
 		switch (req->op) {
 		case CTL_OP__CTL_HELLO:
@@ -270,13 +393,17 @@ static void handle(struct wlcr_control *ctl, CtlRequest *req, bool bad_version)
 				snprintf(err, sizeof(err), "out of memory");
 			break;
 		case CTL_OP__CTL_QUIESCE:
-			quiesce(ctl, req, &reply, err, sizeof(err));
+			if (quiesce(ctl, req, err, sizeof(err)))
+				return; /* answered now or once drained */
 			break;
 		case CTL_OP__CTL_RESUME:
 			resume_all(ctl);
 			break;
 		case CTL_OP__CTL_RESTORE:
 			restore(ctl, req, err, sizeof(err));
+			break;
+		case CTL_OP__CTL_POOLS:
+			take_pool_fds(ctl, err, sizeof(err));
 			break;
 		case CTL_OP__CTL_REPLAY:
 			if (replay(ctl, req, err, sizeof(err)))
@@ -289,12 +416,7 @@ static void handle(struct wlcr_control *ctl, CtlRequest *req, bool bad_version)
 		}
 	}
 	send_reply(ctl, &reply, err);
-	if (reply.clients) {
-		free(reply.clients[0]);
-		free(reply.clients);
-	}
-	if (reply.image)
-		image__free_unpacked(reply.image, NULL);
+	free_reply(&reply);
 }
 
 static void control_close(struct wlcr_control *ctl)
@@ -309,9 +431,9 @@ static void control_close(struct wlcr_control *ctl)
 		if (c)
 			wlcr_replay_detach_control(c);
 	}
-	for (size_t i = 0; i < ctl->nfds; i++)
-		close(ctl->fds[i]);
-	ctl->nfds = 0;
+	wlcr_ctl_frame_clear(&ctl->frame);
+	close_pool_fds(ctl);
+	wlcr_timer_finish(&ctl->proxy->loop, &ctl->drain_timer);
 	wlcr_loop_remove(&ctl->proxy->loop, &ctl->src);
 	close(ctl->fd);
 	ctl->dead = true;
@@ -321,28 +443,21 @@ static void on_readable(struct wlcr_source *src, uint32_t events)
 {
 	struct wlcr_control *ctl = src->data;
 	(void)events;
-	uint8_t *buf = malloc(WLCR_CTL_MAX);
-	uint32_t version = 0;
-	for (size_t i = 0; i < ctl->nfds; i++)
-		close(ctl->fds[i]);
-	ctl->nfds = 0;
-	int n = buf ? wlcr_ctl_recv_fds(ctl->fd, buf, WLCR_CTL_MAX, &version, ctl->fds,
-					WLCR_CTL_MAX_FDS, &ctl->nfds)
-		    : -ENOMEM;
-	if (n > 0 || n == -ENODATA) {
-		CtlRequest *req = n > 0 ? ctl_request__unpack(NULL, (size_t)n, buf + 8) : NULL;
-		handle(ctl, req, version != WLCR_CTL_VERSION);
+	wlcr_ctl_frame_clear(&ctl->frame);
+	int n = wlcr_ctl_recv(ctl->fd, &ctl->frame);
+	if (n > 0) {
+		CtlRequest *req = ctl_request__unpack(NULL, ctl->frame.len, ctl->frame.payload);
+		handle(ctl, req, ctl->frame.version != WLCR_CTL_VERSION);
 		if (req)
 			ctl_request__free_unpacked(req, NULL);
-		for (size_t i = 0; i < ctl->nfds; i++)
-			close(ctl->fds[i]);
-		ctl->nfds = 0;
+		wlcr_ctl_frame_clear(&ctl->frame);
 	} else if (n != -EAGAIN) {
-		if (n < 0)
+		/* a peer that closes after its last answer (criu after a dump)
+		 * is no news */
+		if (n < 0 && n != -ECONNRESET)
 			wlcr_warn("control: %s", strerror(-n));
 		control_close(ctl);
 	}
-	free(buf);
 }
 
 /* Only root and the proxy's own user may connect: they can read every
@@ -358,6 +473,15 @@ void wlcr_control_accept(struct wlcr_source *src, uint32_t events)
 	socklen_t len = sizeof(cred);
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
 	    (cred.uid != 0 && cred.uid != getuid())) {
+		/* told why, rather than left to find a closed socket */
+		CtlReply reply = CTL_REPLY__INIT;
+		char err[160];
+		snprintf(err, sizeof(err),
+			 "uid %u may not control this proxy: only root and uid %u may",
+			 (unsigned)cred.uid, (unsigned)getuid());
+		reply.version = WLCR_CTL_VERSION;
+		reply.error = err;
+		wlcr_ctl_send(fd, WLCR_CTL_VERSION, &reply.base);
 		wlcr_warn("control: refused a connection from uid %u", (unsigned)cred.uid);
 		close(fd);
 		return;
@@ -370,7 +494,9 @@ void wlcr_control_accept(struct wlcr_source *src, uint32_t events)
 	ctl->proxy = proxy;
 	ctl->fd = fd;
 	ctl->uid = cred.uid;
-	if (wlcr_loop_add(&proxy->loop, &ctl->src, fd, EPOLLIN, on_readable, ctl) < 0) {
+	if (wlcr_timer_init(&proxy->loop, &ctl->drain_timer, on_drain_timeout, ctl) < 0 ||
+	    wlcr_loop_add(&proxy->loop, &ctl->src, fd, EPOLLIN, on_readable, ctl) < 0) {
+		wlcr_timer_finish(&proxy->loop, &ctl->drain_timer);
 		close(fd);
 		free(ctl);
 		return;
@@ -386,6 +512,7 @@ void wlcr_control_reap(struct wlcr_proxy *proxy)
 		struct wlcr_control *ctl = *pp;
 		if (ctl->dead) {
 			*pp = ctl->next;
+			free(ctl->pool_fds);
 			free(ctl);
 		} else {
 			pp = &ctl->next;

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/timerfd.h>
 #include <unistd.h>
 
 int wlcr_loop_init(struct wlcr_loop *loop)
@@ -59,4 +60,45 @@ int wlcr_loop_dispatch(struct wlcr_loop *loop, int timeout_ms)
 			src->fn(src, evs[i].events);
 	}
 	return 0;
+}
+
+static void on_timer(struct wlcr_source *src, uint32_t events)
+{
+	struct wlcr_timer *timer = src->data;
+	uint64_t expirations;
+	(void)events;
+	if (read(src->fd, &expirations, sizeof(expirations)) == sizeof(expirations))
+		timer->fn(timer);
+}
+
+int wlcr_timer_init(struct wlcr_loop *loop, struct wlcr_timer *timer, wlcr_timer_fn fn, void *data)
+{
+	timer->fn = fn;
+	timer->data = data;
+	timer->src.fd = -1;
+	int fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	int ret = wlcr_loop_add(loop, &timer->src, fd, EPOLLIN, on_timer, timer);
+	if (ret < 0) {
+		close(fd);
+		timer->src.fd = -1;
+	}
+	return ret;
+}
+
+void wlcr_timer_arm(struct wlcr_timer *timer, unsigned ms)
+{
+	struct itimerspec its = { .it_value = { ms / 1000, (long)(ms % 1000) * 1000000 } };
+	if (timer->src.fd >= 0)
+		timerfd_settime(timer->src.fd, 0, &its, NULL);
+}
+
+void wlcr_timer_finish(struct wlcr_loop *loop, struct wlcr_timer *timer)
+{
+	int fd = timer->src.fd;
+	if (fd < 0)
+		return;
+	wlcr_loop_remove(loop, &timer->src);
+	close(fd);
 }

@@ -26,6 +26,21 @@ int wlcr_loop_add(struct wlcr_loop *loop, struct wlcr_source *src, int fd, uint3
 		  wlcr_source_fn fn, void *data);
 int wlcr_loop_update(struct wlcr_loop *loop, struct wlcr_source *src, uint32_t mask);
 void wlcr_loop_remove(struct wlcr_loop *loop, struct wlcr_source *src);
+/* A one-shot timer (a timerfd) in the loop. */
+struct wlcr_timer;
+typedef void (*wlcr_timer_fn)(struct wlcr_timer *timer);
+struct wlcr_timer {
+	struct wlcr_source src;
+	wlcr_timer_fn fn;
+	void *data;
+};
+
+/* Returns 0 or -errno; finish it with wlcr_timer_finish. */
+int wlcr_timer_init(struct wlcr_loop *loop, struct wlcr_timer *timer, wlcr_timer_fn fn, void *data);
+/* Fires once, ms from now; 0 disarms. */
+void wlcr_timer_arm(struct wlcr_timer *timer, unsigned ms);
+void wlcr_timer_finish(struct wlcr_loop *loop, struct wlcr_timer *timer);
+
 /* Runs one batch of events, waiting at most timeout_ms (-1: forever).
  * Returns 0 or -errno. */
 int wlcr_loop_dispatch(struct wlcr_loop *loop, int timeout_ms);

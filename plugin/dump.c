@@ -83,10 +83,13 @@ int wlcr_plugin_dump_sk(int fd, int ino)
 		wlcr_pr_err("more than %d Wayland connections in one dump", MAX_CONTROLS);
 		return -E2BIG;
 	}
-	int ctl = wlcr_ctl_connect(ctl_path);
+	/* every wait on the proxy is bounded: the app is frozen meanwhile */
+	int ctl = wlcr_ctl_connect(ctl_path, WLCR_CTL_TIMEOUT_MS);
 	if (ctl < 0) {
 		wlcr_pr_err("socket ino %d: wlcr-proxy at %s does not answer on %s: %s", ino, path,
-			    ctl_path, strerror(-ctl));
+			    ctl_path,
+			    ctl == -EAGAIN ? "it accepts no connections (timed out)"
+					   : strerror(-ctl));
 		return -ECONNREFUSED;
 	}
 	/* from here on, closing ctl resumes the client */
@@ -97,6 +100,12 @@ int wlcr_plugin_dump_sk(int fd, int ino)
 	req.has_sock_ino = true;
 	req.sock_ino = proxy_ino;
 	ret = wlcr_ctl_call(ctl, &req, &reply, err, sizeof(err));
+	if (ret == -ETIMEDOUT) {
+		wlcr_pr_err("socket ino %d: wlcr-proxy %s did not hand over the app's journal "
+			    "within %d s: the dump fails and the app goes on",
+			    ino, path, WLCR_CTL_TIMEOUT_MS / 1000);
+		return -ETIMEDOUT;
+	}
 	if (ret < 0) {
 		wlcr_pr_err("socket ino %d: wlcr-proxy %s refused the dump: %s", ino, path, err);
 		return ret == -EOPNOTSUPP ? -EIO : ret;

@@ -45,18 +45,31 @@ static int call(const char *socket_path, const CtlRequest *req, const int *fds, 
 		snprintf(err, errlen, "path too long: %s", socket_path);
 		return -ENAMETOOLONG;
 	}
-	int fd = wlcr_ctl_connect(ctl_path);
+	int fd = wlcr_ctl_connect(ctl_path, timeout_s * 1000);
 	if (fd < 0) {
-		snprintf(err, errlen, "no wlcr-proxy answers at %s: %s", ctl_path, strerror(-fd));
+		snprintf(err, errlen, "no wlcr-proxy answers at %s: %s", ctl_path,
+			 fd == -EAGAIN ? "it accepts no connections (timed out)" : strerror(-fd));
 		return fd;
 	}
-	struct timeval tv = { .tv_sec = timeout_s };
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	char why[400];
-	int ret = wlcr_ctl_call_fds(fd, req, fds, nfds, &reply, why, sizeof(why));
+	int ret = 0;
+	/* more pools than one message carries go ahead with CTL_POOLS */
+	while (ret == 0 && nfds > WLCR_CTL_MAX_FDS) {
+		CtlRequest pools = CTL_REQUEST__INIT;
+		pools.op = CTL_OP__CTL_POOLS;
+		ret = wlcr_ctl_call_fds(fd, &pools, fds, WLCR_CTL_MAX_FDS, &reply, why,
+					sizeof(why));
+		if (ret == 0)
+			ctl_reply__free_unpacked(reply, NULL);
+		fds += WLCR_CTL_MAX_FDS;
+		nfds -= WLCR_CTL_MAX_FDS;
+	}
+	if (ret == 0)
+		ret = wlcr_ctl_call_fds(fd, req, fds, nfds, &reply, why, sizeof(why));
 	close(fd);
 	if (ret < 0) {
-		snprintf(err, errlen, "wlcr-proxy %s: %s", socket_path, why);
+		snprintf(err, errlen, "wlcr-proxy %s: %s", socket_path,
+			 ret == -ETIMEDOUT ? "it did not answer in time" : why);
 		return ret;
 	}
 	ctl_reply__free_unpacked(reply, NULL);
@@ -148,12 +161,13 @@ static int open_pools(int pid, const Image *img, int *fds, char *err, size_t err
 static int replay_one(int pid, const char *name, Image *img)
 {
 	char err[768] = "";
-	int fds[WLCR_CTL_MAX_FDS];
-	if (img->n_pools > WLCR_CTL_MAX_FDS) {
-		wlcr_pr_err("%s: %zu shm pools, more than %d", name, img->n_pools,
-			    WLCR_CTL_MAX_FDS);
-		return -E2BIG;
+	int *fds = calloc(img->n_pools + 1, sizeof(*fds));
+	if (!fds) {
+		wlcr_pr_err("%s: out of memory for %zu shm pools", name, img->n_pools);
+		return -ENOMEM;
 	}
+	for (size_t i = 0; i < img->n_pools; i++)
+		fds[i] = -1;
 	int ret = open_pools(pid, img, fds, err, sizeof(err));
 	if (ret == 0) {
 		CtlRequest req = CTL_REQUEST__INIT;
@@ -168,6 +182,7 @@ static int replay_one(int pid, const char *name, Image *img)
 	for (size_t i = 0; i < img->n_pools; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
+	free(fds);
 	if (ret < 0)
 		wlcr_pr_err("%s: replay failed: %s", name, err);
 	else

@@ -3,9 +3,10 @@
 # Each unit test binary is built from the test, the harness, and only the
 # modules it tests (unit_deps_NAME).
 
-UNIT_TESTS := wire conn objmap registry journal client replay
+UNIT_TESTS := wire conn ctl objmap registry journal client replay
 unit_deps_wire     := helper/wire.c
 unit_deps_conn     := helper/conn.c common/unix.c
+unit_deps_ctl      := common/ctl.c common/unix.c
 unit_deps_objmap   := helper/objmap.c
 unit_deps_registry := helper/registry.c
 CLIENT_DEPS := helper/client.c helper/journal.c helper/objmap.c helper/wire.c helper/conn.c \

@@ -69,6 +69,12 @@ if [[ $name == outputs ]]; then
 else
 	e2e_checkpoint_restore "$WT_PID_zt" "$name"
 fi
+if [[ $name == large_journal ]]; then
+	# the point of the test: a journal larger than any control datagram
+	size=$(stat -c %s "$WT_DIR/$name.img"/wayland-*.img)
+	((size > 262144)) || wt_fail "the image is only $size bytes: not a large journal"
+	wt_log "image of $size bytes"
+fi
 if [[ -n $before ]]; then
 	wt_wait_stable 15 "$WT_DIR/after.png"
 	wt_expect_same "$name's window before the dump and after the restore" \

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <wayland-client.h>
@@ -141,6 +143,49 @@ static double fps(struct conn *c, double seconds)
 	return (c->frames - start) / (now_s() - t);
 }
 
+/* Floods display with damage requests until killed: one of the two busy
+ * neighbours of the flood measurement, in a process of its own. */
+static pid_t flooder(const char *display)
+{
+	pid_t pid = fork();
+	if (pid != 0)
+		return pid;
+	struct conn c;
+	conn_open(&c, display, 16, 16);
+	for (;;) {
+		for (int i = 0; i < 128; i++)
+			wl_surface_damage(c.win.surface, 0, 0, 1, 1);
+		flush_blocking(&c);
+		/* read what comes back (nothing much), so the socket never fills */
+		wl_display_dispatch_pending(c.wl.display);
+		if (wl_display_prepare_read(c.wl.display) == 0) {
+			struct pollfd p = { wl_display_get_fd(c.wl.display), POLLIN, 0 };
+			if (poll(&p, 1, 0) > 0)
+				wl_display_read_events(c.wl.display);
+			else
+				wl_display_cancel_read(c.wl.display);
+		}
+	}
+}
+
+#define FAIR_ROUNDTRIPS 2000
+/* A third client's round trips while two others flood the same display:
+ * what one client's burst costs its neighbours. Returns the p99 in us. */
+static double roundtrip_p99_beside_floods(struct conn *c, const char *display)
+{
+	static double samples[FAIR_ROUNDTRIPS];
+	pid_t a = flooder(display), b = flooder(display);
+	struct timespec settle = { 0, 200 * 1000 * 1000 };
+	nanosleep(&settle, NULL);
+	roundtrips(c, samples, FAIR_ROUNDTRIPS);
+	kill(a, SIGKILL);
+	kill(b, SIGKILL);
+	waitpid(a, NULL, 0);
+	waitpid(b, NULL, 0);
+	qsort(samples, FAIR_ROUNDTRIPS, sizeof(double), cmp_double);
+	return samples[FAIR_ROUNDTRIPS * 99 / 100];
+}
+
 static void proc_usage(int pid, double *ret_cpu_s, long *ret_rss_kb)
 {
 	char path[64], buf[1024];
@@ -193,6 +238,11 @@ int main(int argc, char **argv)
 		d_fl += flood(&direct) / 3;
 		p_fl += flood(&proxied) / 3;
 	}
+	double d_fair = 0, p_fair = 0;
+	for (int round = 0; round < 2; round++) {
+		d_fair += roundtrip_p99_beside_floods(&direct, argv[1]) / 2;
+		p_fair += roundtrip_p99_beside_floods(&proxied, argv[2]) / 2;
+	}
 	double d_fps = 0, p_fps = 0;
 	for (int round = 0; round < 2; round++) {
 		d_fps += fps(&direct, 1.5) / 2;
@@ -234,6 +284,8 @@ int main(int argc, char **argv)
 	printf("| round trip, p99 (us) | %.1f | %.1f | %.2fx |\n", d_p99, p_p99, p_p99 / d_p99);
 	printf("| flood of wl_surface.damage (requests/s) | %.0f | %.0f | %.2fx |\n", d_fl, p_fl,
 	       p_fl / d_fl);
+	printf("| round trip beside two flooding clients, p99 (us) | %.1f | %.1f | %.2fx |\n",
+	       d_fair, p_fair, p_fair / d_fair);
 	printf("| shm client, 64x64, frame callbacks (frames/s) | %.1f | %.1f | %.2fx |\n", d_fps,
 	       p_fps, p_fps / d_fps);
 	printf("| 64 proxied clients drawing for %.1f s: proxy CPU | | %.1f%% of one core "

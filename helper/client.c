@@ -19,12 +19,6 @@
 #include "replay.h"
 #include "unix.h"
 
-/* wl_display error codes (wayland.xml) */
-#define DISPLAY_ERROR_INVALID_OBJECT 0
-#define DISPLAY_ERROR_INVALID_METHOD 1
-#define DISPLAY_ERROR_NO_MEMORY	     2
-#define DISPLAY_ERROR_IMPLEMENTATION 3
-
 static const char *iface_name(const struct wlcr_object *obj)
 {
 	return obj && obj->iface ? obj->iface->name : "?";
@@ -51,6 +45,16 @@ static void post_error(struct wlcr_client *c, uint32_t object_id, uint32_t code,
 	if (n > 0 && wlcr_conn_write(&c->down, buf, (size_t)n, NULL, 0) == 0)
 		wlcr_conn_flush(&c->down); /* best effort: it is being closed */
 	wlcr_client_close(c, "protocol error");
+}
+
+void wlcr_client_refuse(int fd, uint32_t code, const char *why)
+{
+	uint8_t buf[WLCR_MAX_MESSAGE];
+	int n = wlcr_wire_build(buf, sizeof(buf), 1, WLCR_EVT_wl_display_error, "ous", 1u, code,
+				why);
+	/* best effort, never blocking: the connection closes next */
+	if (n > 0 && send(fd, buf, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+		wlcr_debug("cannot tell a refused client why: %s", strerror(errno));
 }
 
 static void update_interest(struct wlcr_client *c)
@@ -285,6 +289,33 @@ static void serials_to_app(struct wlcr_client *c, struct wlcr_wire_msg *m, uint8
 	}
 }
 
+/* What one client may hold in the proxy is bounded, so that it cannot use
+ * up fds or memory that every client shares: past a bound it is told which
+ * and disconnected. Returns true when it was. */
+static bool over_limits(struct wlcr_client *c, const struct wlcr_interface *it, uint32_t sender,
+			const struct wlcr_message *msg, const struct wlcr_wire_msg *m)
+{
+	const struct wlcr_proxy_options *o = &c->proxy->opt;
+	if (!m->new_id)
+		return false;
+	if (o->max_client_objects && c->journal.nlive >= o->max_client_objects) {
+		post_error(c, sender, DISPLAY_ERROR_NO_MEMORY,
+			   "%s@%u.%s: the client has %u objects, wlcr-proxy's limit per client "
+			   "(--max-client-objects)",
+			   it->name, sender, msg->name, c->journal.nlive);
+		return true;
+	}
+	/* a constructor's fds (shm pools) are what the journal keeps */
+	if (m->nfds && o->max_client_fds && c->journal.nfds + m->nfds > o->max_client_fds) {
+		post_error(c, sender, DISPLAY_ERROR_NO_MEMORY,
+			   "%s@%u.%s: the client holds %u file descriptors (shm pools) in "
+			   "wlcr-proxy, its limit per client (--max-client-fds)",
+			   it->name, sender, msg->name, c->journal.nfds);
+		return true;
+	}
+	return false;
+}
+
 /* Handles one complete request. Returns false when the client was closed. */
 static bool handle_request(struct wlcr_client *c, uint8_t *bytes, uint16_t size, uint32_t sender,
 			   uint16_t opcode)
@@ -343,6 +374,8 @@ static bool handle_request(struct wlcr_client *c, uint8_t *bytes, uint16_t size,
 			   "%s@%u.%s: fd expected, none queued", it->name, sender, msg->name);
 		return false;
 	}
+	if (over_limits(c, it, sender, msg, &m))
+		return false;
 	take_fds(&c->down, fds, m.nfds);
 	if (!serials_to_compositor(c, &m, bytes)) {
 		wlcr_debug("client %u: dropping %s@%u.%s: a serial from before the restore",
@@ -355,6 +388,15 @@ static bool handle_request(struct wlcr_client *c, uint8_t *bytes, uint16_t size,
 		close_fds(fds, m.nfds);
 		post_error(c, sender, DISPLAY_ERROR_INVALID_METHOD, "%s@%u.%s: %s", it->name,
 			   sender, msg->name, err);
+		return false;
+	}
+	size_t max_journal = c->proxy->opt.max_client_journal;
+	if (max_journal && c->journal.bytes > max_journal) {
+		close_fds(fds, m.nfds);
+		post_error(c, sender, DISPLAY_ERROR_NO_MEMORY,
+			   "%s@%u.%s: the client's state takes %zu bytes in wlcr-proxy, over its "
+			   "limit per client (--max-client-journal %zu)",
+			   it->name, sender, msg->name, c->journal.bytes, max_journal);
 		return false;
 	}
 	if (gone) {
@@ -561,6 +603,12 @@ static bool handle_event(struct wlcr_client *c, uint8_t *bytes, uint16_t size, u
 		close_fds(fds, m.nfds);
 		return true;
 	}
+	if (!wlcr_journal_event_news(obj, &m)) {
+		wlcr_debug("client %u: dropping %s@%u.%s: not news to the app", c->index, it->name,
+			   sender, msg->name);
+		close_fds(fds, m.nfds);
+		return true;
+	}
 	/* before journaling: a destructor event frees obj */
 	if (c->time_offset_ms && verdict == WLCR_REPLAY_FORWARD)
 		shift_times(c, obj, &m, bytes);
@@ -581,6 +629,9 @@ static bool handle_event(struct wlcr_client *c, uint8_t *bytes, uint16_t size, u
 		wlcr_client_close(c, "journal failure");
 		return false;
 	}
+	if (wlcr_log_get_level() >= WLCR_LOG_DEBUG)
+		wlcr_debug("client %u <- %s@%u.%s%s", c->index, it->name, sender, msg->name,
+			   verdict == WLCR_REPLAY_SWALLOW ? " (the app knows it: not sent)" : "");
 	if (verdict == WLCR_REPLAY_SWALLOW) {
 		close_fds(fds, m.nfds);
 		return true;
@@ -648,7 +699,7 @@ static bool flush(struct wlcr_client *c, struct wlcr_conn *conn, const char *sid
 	return true;
 }
 
-static void on_side(struct wlcr_client *c, bool is_down, uint32_t events)
+void wlcr_client_turn(struct wlcr_client *c, bool is_down, uint32_t events)
 {
 	struct wlcr_conn *from = is_down ? &c->down : &c->up;
 	struct wlcr_conn *to = is_down ? &c->up : &c->down;
@@ -665,7 +716,9 @@ static void on_side(struct wlcr_client *c, bool is_down, uint32_t events)
 	}
 	if (events & (EPOLLIN | EPOLLHUP | EPOLLERR) && !wlcr_conn_out_full(to)) {
 		size_t fds_before = wlcr_fdq_count(&from->in_fds);
-		int ret = wlcr_conn_read(from);
+		/* one turn's share: what is left waits for the next turn of the
+		 * loop (epoll is level-triggered), after every other ready peer */
+		int ret = wlcr_conn_read_max(from, WLCR_CLIENT_TURN_BYTES);
 		if (ret > 0 && c->record_fd >= 0)
 			wlcr_record_chunk(c->record_fd, is_down,
 					  (unsigned)(wlcr_fdq_count(&from->in_fds) - fds_before),
@@ -695,12 +748,12 @@ static void on_side(struct wlcr_client *c, bool is_down, uint32_t events)
 
 static void on_down(struct wlcr_source *src, uint32_t events)
 {
-	on_side(src->data, true, events);
+	wlcr_client_turn(src->data, true, events);
 }
 
 static void on_up(struct wlcr_source *src, uint32_t events)
 {
-	on_side(src->data, false, events);
+	wlcr_client_turn(src->data, false, events);
 }
 
 /* The innermost pid from /proc/PID/status NSpid: what the app sees of
@@ -767,8 +820,11 @@ struct wlcr_client *wlcr_client_create(struct wlcr_proxy *proxy, int fd)
 
 	int up = wlcr_unix_connect(proxy->upstream_path, SOCK_STREAM, 1);
 	if (up < 0) {
-		wlcr_err("client %u (pid %d): cannot connect to the compositor at %s: %s", c->index,
-			 (int)c->pid, proxy->upstream_path, strerror(-up));
+		char why[256];
+		snprintf(why, sizeof(why), "wlcr-proxy cannot connect to the compositor at %s: %s",
+			 proxy->upstream_path, strerror(-up));
+		wlcr_err("client %u (pid %d): %s", c->index, (int)c->pid, why);
+		wlcr_client_refuse(fd, DISPLAY_ERROR_IMPLEMENTATION, why);
 		goto fail;
 	}
 	c->up.fd = up;

@@ -67,6 +67,24 @@ struct wlcr_client *wlcr_client_new(struct wlcr_proxy *proxy, int down_fd, int u
  * (events): check, journal, rewrite, queue on the other side. Returns false
  * when the client was closed for a protocol error. */
 bool wlcr_client_process(struct wlcr_client *c, bool requests);
+/* wl_display error codes (wayland.xml) */
+#define DISPLAY_ERROR_INVALID_OBJECT 0
+#define DISPLAY_ERROR_INVALID_METHOD 1
+#define DISPLAY_ERROR_NO_MEMORY	     2
+#define DISPLAY_ERROR_IMPLEMENTATION 3
+
+/* Tells the peer of a connection the proxy will not serve why, as a
+ * wl_display.error (libwayland-client prints it), without blocking. */
+void wlcr_client_refuse(int fd, uint32_t code, const char *why);
+/* What one side of one client gets handled per turn of the event loop, at
+ * most: one client's burst delays the others by no more than this much
+ * work each (libwayland-server reads 4 KiB at a time). */
+#define WLCR_CLIENT_TURN_BYTES 4096
+
+/* One turn for one side (is_down: the app's) that epoll reported ready:
+ * send what is queued towards it, read at most WLCR_CLIENT_TURN_BYTES
+ * from it, handle the complete messages and pass them on. */
+void wlcr_client_turn(struct wlcr_client *c, bool is_down, uint32_t events);
 /* Closes both connections now; the memory is freed by wlcr_client_free. */
 void wlcr_client_close(struct wlcr_client *c, const char *why);
 void wlcr_client_free(struct wlcr_client *c);

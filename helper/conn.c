@@ -126,6 +126,11 @@ bool wlcr_conn_out_full(const struct wlcr_conn *conn)
 
 int wlcr_conn_read(struct wlcr_conn *conn)
 {
+	return wlcr_conn_read_max(conn, IN_CAP);
+}
+
+int wlcr_conn_read_max(struct wlcr_conn *conn, size_t max)
+{
 	struct wlcr_buf *b = &conn->in;
 	if (!b->data) {
 		b->data = malloc(IN_CAP);
@@ -142,7 +147,7 @@ int wlcr_conn_read(struct wlcr_conn *conn)
 		return -ENOBUFS;
 
 	char cmsg_buf[CMSG_SPACE(MAX_FDS_IN * sizeof(int))];
-	struct iovec iov = { b->data + b->end, b->cap - b->end };
+	struct iovec iov = { b->data + b->end, b->cap - b->end < max ? b->cap - b->end : max };
 	struct msghdr msg = {
 		.msg_iov = &iov,
 		.msg_iovlen = 1,

@@ -46,6 +46,8 @@ void wlcr_conn_finish(struct wlcr_conn *conn);
 /* Reads what the socket has into in/in_fds. Returns bytes read, 0 at EOF
  * (conn->eof set), -EAGAIN when nothing was there, or another -errno. */
 int wlcr_conn_read(struct wlcr_conn *conn);
+/* The same, reading at most max bytes (a turn's share of the loop). */
+int wlcr_conn_read_max(struct wlcr_conn *conn, size_t max);
 /* Sends as much of out as the socket takes, never more than
  * WLCR_MAX_FDS_OUT fds per sendmsg. Returns 0 when out is empty, -EAGAIN
  * when bytes remain, or another -errno. */

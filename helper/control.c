@@ -466,9 +466,11 @@ void wlcr_control_accept(struct wlcr_source *src, uint32_t events)
 {
 	struct wlcr_proxy *proxy = src->data;
 	(void)events;
-	int fd = accept4(proxy->ctl_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	int fd = wlcr_accept(&proxy->acceptor, proxy->ctl_fd, false, "control: accept");
+	if (fd == -ENOSPC)
+		wlcr_proxy_pause_listening(proxy, &proxy->ctl_src);
 	if (fd < 0)
-		return;
+		return; /* a refused one: the next turn takes the next */
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||

@@ -163,6 +163,7 @@ static void msgcopy_free(struct wlcr_journal *j, struct wlcr_msgcopy *c)
 		return;
 	for (unsigned i = 0; i < c->nfds; i++)
 		close(c->fds[i]);
+	j->nfds -= c->nfds;
 	j_free(j, c, sizeof(*c) + c->size);
 }
 
@@ -197,12 +198,39 @@ static int msgcopy_set(struct wlcr_journal *j, struct wlcr_msgcopy **slot,
 	} else {
 		for (unsigned i = 0; i < c->nfds; i++)
 			close(c->fds[i]);
+		j->nfds -= c->nfds;
 	}
 	c->size = m->size;
 	c->nfds = (uint8_t)nfds;
+	j->nfds += nfds;
 	memcpy(c->fds, dups, nfds * sizeof(int));
 	memcpy(c->bytes, bytes, m->size);
 	return 0;
+}
+
+/* ---- regions ----------------------------------------------------------------- */
+
+/* pixman's memory for a region's rectangles, counted in j->bytes like the
+ * journal's own allocations, so that a client's bound covers regions too */
+static size_t region_bytes(pixman_region32_t *r)
+{
+	return (size_t)pixman_region32_n_rects(r) * sizeof(pixman_box32_t);
+}
+
+/* j->bytes after a region that took before bytes changed */
+static void region_account(struct wlcr_journal *j, pixman_region32_t *r, size_t before)
+{
+	j->bytes = j->bytes - before + region_bytes(r);
+}
+
+void wlcr_journal_region_set(struct wlcr_journal *j, pixman_region32_t *dst, pixman_region32_t *src)
+{
+	size_t before = region_bytes(dst);
+	if (src)
+		pixman_region32_copy(dst, src);
+	else
+		pixman_region32_clear(dst);
+	region_account(j, dst, before);
 }
 
 /* ---- surfaces ------------------------------------------------------------- */
@@ -217,6 +245,7 @@ static void state_init(struct wlcr_surface_state *s)
 
 static void state_finish(struct wlcr_journal *j, struct wlcr_surface_state *s)
 {
+	j->bytes -= region_bytes(&s->opaque) + region_bytes(&s->input);
 	pixman_region32_fini(&s->opaque);
 	pixman_region32_fini(&s->input);
 	j_free(j, s->frames, s->cap_frames * sizeof(uint32_t));
@@ -280,12 +309,12 @@ static int state_apply(struct wlcr_journal *j, struct wlcr_surface_state *dst,
 	}
 	dst->damaged |= src->damaged;
 	if (src->opaque_changed) {
-		pixman_region32_copy(&dst->opaque, &src->opaque);
+		wlcr_journal_region_set(j, &dst->opaque, &src->opaque);
 		dst->opaque_set = src->opaque_set;
 		dst->opaque_changed = !to_committed;
 	}
 	if (src->input_changed) {
-		pixman_region32_copy(&dst->input, &src->input);
+		wlcr_journal_region_set(j, &dst->input, &src->input);
 		dst->input_set = src->input_set;
 		dst->input_changed = !to_committed;
 	}
@@ -418,6 +447,7 @@ static void subsurface_end(struct wlcr_journal *j, struct wlcr_surface *s, uint3
 static void region_drop(struct wlcr_journal *j, struct wlcr_object *obj)
 {
 	if (obj->region) {
+		j->bytes -= region_bytes(obj->region);
 		pixman_region32_fini(obj->region);
 		j_free(j, obj->region, sizeof(*obj->region));
 		obj->region = NULL;
@@ -431,14 +461,14 @@ static int region_copy_from(struct wlcr_journal *j, pixman_region32_t *dst, bool
 	if (region_id == 0) {
 		/* null: opaque becomes empty, input becomes infinite; both
 		 * are the protocol's initial state */
-		pixman_region32_clear(dst);
+		wlcr_journal_region_set(j, dst, NULL);
 		*set = false;
 		return 0;
 	}
 	struct wlcr_object *r = wlcr_journal_get(j, region_id);
 	if (!r || !r->region)
 		return -EINVAL;
-	pixman_region32_copy(dst, r->region);
+	wlcr_journal_region_set(j, dst, r->region);
 	return 0;
 }
 
@@ -502,6 +532,25 @@ static int surface_output(struct wlcr_journal *j, struct wlcr_surface *s, uint32
 	return ids_has(s->outputs, s->noutputs, output)
 		       ? 0
 		       : ids_add(j, &s->outputs, &s->noutputs, output);
+}
+
+bool wlcr_journal_event_news(const struct wlcr_object *obj, const struct wlcr_wire_msg *m)
+{
+	const struct wlcr_interface *it = obj->iface;
+	if (it == &wlcr_iface_wl_surface) {
+		const struct wlcr_surface *s = obj->surface;
+		return !s || ids_has(s->outputs, s->noutputs, m->args[0].u) !=
+				     (m->opcode == WLCR_EVT_wl_surface_enter);
+	}
+	if (it == &wlcr_iface_wl_keyboard || it == &wlcr_iface_wl_pointer) {
+		bool kb = it == &wlcr_iface_wl_keyboard;
+		/* leave(serial, surface), enter(serial, surface, ...) */
+		if (m->opcode == (kb ? WLCR_EVT_wl_keyboard_leave : WLCR_EVT_wl_pointer_leave))
+			return obj->focus == m->args[1].u;
+		if (m->opcode == (kb ? WLCR_EVT_wl_keyboard_enter : WLCR_EVT_wl_pointer_enter))
+			return obj->focus != m->args[1].u;
+	}
+	return true;
 }
 
 /* ---- shm pools ---------------------------------------------------------- */
@@ -844,6 +893,19 @@ static int create_from(struct wlcr_journal *j, struct wlcr_object *creator,
 	return ret;
 }
 
+int wlcr_journal_keep_fd(struct wlcr_journal *j, struct wlcr_msgcopy *ctor, int fd)
+{
+	if (!ctor || ctor->nfds)
+		return 0;
+	int dup = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	if (dup < 0)
+		return -errno;
+	ctor->fds[0] = dup;
+	ctor->nfds = 1;
+	j->nfds++;
+	return 0;
+}
+
 int wlcr_journal_init(struct wlcr_journal *j)
 {
 	memset(j, 0, sizeof(*j));
@@ -982,6 +1044,7 @@ int wlcr_journal_request(struct wlcr_journal *j, struct wlcr_object *obj,
 		return surface_request(j, obj, m, err, errlen);
 	case P_REGION: {
 		pixman_region32_t r;
+		size_t before = region_bytes(obj->region);
 		pixman_region32_init_rect(&r, (int32_t)m->args[0].u, (int32_t)m->args[1].u,
 					  m->args[2].u, m->args[3].u);
 		if (m->opcode == WLCR_REQ_wl_region_add)
@@ -989,6 +1052,7 @@ int wlcr_journal_request(struct wlcr_journal *j, struct wlcr_object *obj,
 		else
 			pixman_region32_subtract(obj->region, obj->region, &r);
 		pixman_region32_fini(&r);
+		region_account(j, obj->region, before);
 		return 0;
 	}
 	default:

@@ -111,7 +111,8 @@ struct wlcr_object {
 struct wlcr_journal {
 	struct wlcr_objmap map;
 	uint32_t nlive;
-	size_t bytes; /* heap held by the journal, for wlcr ls and the tests */
+	size_t bytes;  /* heap held by the journal, for wlcr ls and the tests */
+	unsigned nfds; /* fds it keeps (shm pools' constructors) */
 	/* the newest (highest) serial the app was given, in its own serial
 	 * space (which after a restore is not the compositor's: client.c) */
 	uint32_t serial_last;
@@ -151,12 +152,25 @@ void wlcr_journal_pool_ref(struct wlcr_pool *p);
 void wlcr_journal_pool_unref(struct wlcr_journal *j, struct wlcr_pool *p);
 /* the size a wl_shm_pool has after its last resize */
 uint64_t wlcr_journal_pool_size(const struct wlcr_object *pool_obj);
+/* Gives a constructor kept without its fd (a restored pool's) a dup of fd,
+ * counted in j->nfds. Returns 0 or -errno. */
+int wlcr_journal_keep_fd(struct wlcr_journal *j, struct wlcr_msgcopy *ctor, int fd);
 /* forgets an object (a zombie whose delete_id the replay sent itself) */
 void wlcr_journal_remove(struct wlcr_journal *j, uint32_t id);
 /* allocates obj's per-opcode setter and event slots */
 /* Forgets what obj's events told the app: after a restore ended an
  * episode (a focus, a lock), the same events must reach it again. */
 void wlcr_journal_forget_events(struct wlcr_journal *j, struct wlcr_object *obj);
+/* dst = src (NULL: empty), its rectangles counted in j->bytes. */
+void wlcr_journal_region_set(struct wlcr_journal *j, pixman_region32_t *dst,
+			     pixman_region32_t *src);
+/* Whether an event tells the app something new, by what the journal knows
+ * it was told: a wl_surface.enter of an output the surface is on, a leave
+ * of one it is not on, and a keyboard or pointer leave of a surface it did
+ * not enter (or an enter of the one it is on) do not. A compositor that
+ * took the surfaces over (a restore), or one that never sent a keyboard
+ * its enter, sends those; Qt 6 warns of each as a compositor bug. */
+bool wlcr_journal_event_news(const struct wlcr_object *obj, const struct wlcr_wire_msg *m);
 /* Gives obj an empty region, if it has none. */
 int wlcr_journal_region_give(struct wlcr_journal *j, struct wlcr_object *obj);
 /* A pointer constraint made with lifetime oneshot. */

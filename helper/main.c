@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -34,11 +35,39 @@ static const char usage[] =
 	"                         (for debugging and the fuzzer's corpus)\n"
 	"      --buffer-limit N   bytes queued towards one side before the proxy stops\n"
 	"                         reading from the other side (default 4194304)\n"
+	"      --max-client-fds N      fds (shm pools) one client may make the proxy keep\n"
+	"                         (default: an eighth of the open files limit, <= 4096)\n"
+	"      --max-client-objects N  live objects per client (default 100000)\n"
+	"      --max-client-journal N  journal bytes per client (default 67108864)\n"
 	"  -l, --log-level L      silent, error, warn, info (default) or debug\n"
 	"  -h, --help             this text\n"
 	"  -v, --version          print the version\n";
 
-enum { OPT_SHM_ONLY = 256, OPT_ALLOW_UNKNOWN, OPT_COMPAT, OPT_BUFFER_LIMIT, OPT_RECORD };
+enum {
+	OPT_SHM_ONLY = 256,
+	OPT_ALLOW_UNKNOWN,
+	OPT_COMPAT,
+	OPT_BUFFER_LIMIT,
+	OPT_RECORD,
+	OPT_MAX_FDS,
+	OPT_MAX_OBJECTS,
+	OPT_MAX_JOURNAL,
+};
+
+/* The soft open-files limit up to the hard one: every client costs the
+ * proxy two sockets and its shm pools' fds. Returns the limit now. */
+static unsigned long raise_nofile(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return 1024;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	return rl.rlim_cur == RLIM_INFINITY ? 1048576 : (unsigned long)rl.rlim_cur;
+}
 
 static int parse_int(const char *s, long min, long max, long *ret)
 {
@@ -62,6 +91,9 @@ int main(int argc, char **argv)
 		{ "compat", required_argument, NULL, OPT_COMPAT },
 		{ "buffer-limit", required_argument, NULL, OPT_BUFFER_LIMIT },
 		{ "record", required_argument, NULL, OPT_RECORD },
+		{ "max-client-fds", required_argument, NULL, OPT_MAX_FDS },
+		{ "max-client-objects", required_argument, NULL, OPT_MAX_OBJECTS },
+		{ "max-client-journal", required_argument, NULL, OPT_MAX_JOURNAL },
 		{ "log-level", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'v' },
@@ -72,7 +104,10 @@ int main(int argc, char **argv)
 		.upstream = getenv("WAYLAND_DISPLAY"),
 		.ready_fd = -1,
 		.buffer_limit = 4 << 20,
+		.max_client_objects = 100000,
+		.max_client_journal = 64 << 20,
 	};
+	long max_fds = -1;
 	int level = WLCR_LOG_INFO, c;
 	long v;
 
@@ -113,6 +148,25 @@ int main(int argc, char **argv)
 		case OPT_RECORD:
 			opt.record_dir = optarg;
 			break;
+		case OPT_MAX_FDS:
+		case OPT_MAX_OBJECTS:
+		case OPT_MAX_JOURNAL:
+			if (parse_int(optarg, 0, 1L << 40, &v) < 0) {
+				fprintf(stderr, "wlcr-proxy: --%s: not a number: %s\n",
+					c == OPT_MAX_FDS       ? "max-client-fds"
+					: c == OPT_MAX_OBJECTS ? "max-client-objects"
+							       : "max-client-journal",
+					optarg);
+				return 2;
+			}
+			if (c == OPT_MAX_FDS)
+				max_fds = v;
+			else if (c == OPT_MAX_OBJECTS)
+				opt.max_client_objects =
+					(uint32_t)(v > UINT32_MAX ? UINT32_MAX : v);
+			else
+				opt.max_client_journal = (size_t)v;
+			break;
 		case 'l':
 			level = wlcr_log_parse_level(optarg);
 			if (level < 0) {
@@ -136,6 +190,12 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	wlcr_log_init("wlcr-proxy", (enum wlcr_log_level)level);
+	unsigned long nofile = raise_nofile();
+	if (max_fds < 0)
+		max_fds = nofile / 8 > 4096 ? 4096 : (long)(nofile / 8);
+	opt.max_client_fds = (unsigned)max_fds;
+	wlcr_info("open files limit %lu; per client at most %u fds, %u objects, %zu journal bytes",
+		  nofile, opt.max_client_fds, opt.max_client_objects, opt.max_client_journal);
 	if (!opt.upstream) {
 		wlcr_err("no compositor: set WAYLAND_DISPLAY or pass --upstream");
 		return 1;

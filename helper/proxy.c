@@ -14,6 +14,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "accept.h"
 #include "client.h"
 #include "control.h"
 #include "ctl.h"
@@ -56,15 +57,27 @@ static int listen_on(const char *path, int type)
 	return fd;
 }
 
+/* No fd even for the reserve: stop listening on src for a moment, or the
+ * waiting connection keeps the loop spinning. */
+void wlcr_proxy_pause_listening(struct wlcr_proxy *proxy, struct wlcr_source *src)
+{
+	wlcr_loop_update(&proxy->loop, src, 0);
+	wlcr_timer_arm(&proxy->listen_again, 250);
+}
+
 static void on_accept(struct wlcr_source *src, uint32_t events)
 {
 	struct wlcr_proxy *proxy = src->data;
 	(void)events;
 	for (;;) {
-		int fd = accept4(proxy->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+		int fd = wlcr_accept(&proxy->acceptor, proxy->listen_fd, true, "accept");
+		if (fd == -EMFILE)
+			continue;
+		if (fd == -ENOSPC)
+			wlcr_proxy_pause_listening(proxy, &proxy->listen_src);
 		if (fd < 0) {
-			if (errno != EAGAIN && errno != EINTR)
-				wlcr_log_errno(WLCR_LOG_WARN, "accept");
+			if (fd != -EAGAIN && fd != -ENOSPC)
+				wlcr_warn("accept: %s", strerror(-fd));
 			return;
 		}
 		struct wlcr_client *c = wlcr_client_create(proxy, fd);
@@ -74,6 +87,13 @@ static void on_accept(struct wlcr_source *src, uint32_t events)
 		proxy->clients = c;
 		proxy->nclients++;
 	}
+}
+
+static void on_listen_again(struct wlcr_timer *timer)
+{
+	struct wlcr_proxy *proxy = timer->data;
+	wlcr_loop_update(&proxy->loop, &proxy->listen_src, EPOLLIN);
+	wlcr_loop_update(&proxy->loop, &proxy->ctl_src, EPOLLIN);
 }
 
 /* ---- lifecycle ------------------------------------------------------------ */
@@ -103,6 +123,7 @@ int wlcr_proxy_init(struct wlcr_proxy *proxy, const struct wlcr_proxy_options *o
 	memset(proxy, 0, sizeof(*proxy));
 	proxy->opt = *opt;
 	proxy->listen_fd = proxy->lock_fd = proxy->ctl_fd = -1;
+	proxy->acceptor.reserve_fd = -1;
 	proxy->loop.epfd = -1;
 
 	if ((ret = resolve(proxy->socket_path, sizeof(proxy->socket_path), opt->socket_name,
@@ -135,6 +156,7 @@ int wlcr_proxy_init(struct wlcr_proxy *proxy, const struct wlcr_proxy_options *o
 			return ret;
 		}
 	}
+	wlcr_acceptor_init(&proxy->acceptor);
 	if ((ret = wlcr_loop_init(&proxy->loop)) < 0) {
 		wlcr_err("epoll: %s", strerror(-ret));
 		return ret;
@@ -159,7 +181,9 @@ int wlcr_proxy_init(struct wlcr_proxy *proxy, const struct wlcr_proxy_options *o
 	if ((ret = wlcr_loop_add(&proxy->loop, &proxy->listen_src, proxy->listen_fd, EPOLLIN,
 				 on_accept, proxy)) < 0 ||
 	    (ret = wlcr_loop_add(&proxy->loop, &proxy->ctl_src, proxy->ctl_fd, EPOLLIN,
-				 wlcr_control_accept, proxy)) < 0) {
+				 wlcr_control_accept, proxy)) < 0 ||
+	    (ret = wlcr_timer_init(&proxy->loop, &proxy->listen_again, on_listen_again, proxy)) <
+		    0) {
 		wlcr_err("epoll: %s", strerror(-ret));
 		return ret;
 	}
@@ -250,6 +274,8 @@ void wlcr_proxy_finish(struct wlcr_proxy *proxy)
 		unlink(proxy->lock_path);
 		close(proxy->lock_fd);
 	}
+	wlcr_acceptor_finish(&proxy->acceptor);
+	wlcr_timer_finish(&proxy->loop, &proxy->listen_again);
 	wlcr_loop_finish(&proxy->loop);
 	wlcr_registry_finish(&proxy->registry);
 }

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "accept.h"
 #include "loop.h"
 #include "registry.h"
 
@@ -26,6 +27,12 @@ struct wlcr_proxy_options {
 	size_t buffer_limit;
 	/* --record DIR: write each client's traffic to DIR/client-N.wlrec */
 	const char *record_dir;
+	/* what one client may hold, so that it cannot use up the proxy for
+	 * the others (0: no bound): fds the journal keeps (shm pools), live
+	 * objects, journal bytes */
+	unsigned max_client_fds;
+	uint32_t max_client_objects;
+	size_t max_client_journal;
 };
 
 struct wlcr_proxy {
@@ -37,6 +44,8 @@ struct wlcr_proxy {
 	char ctl_path[113];
 	char upstream_path[108];
 	int listen_fd, lock_fd, ctl_fd;
+	struct wlcr_acceptor acceptor;	/* accepting when fds run out */
+	struct wlcr_timer listen_again; /* listening paused: no fd at all */
 	struct wlcr_source listen_src, ctl_src;
 	struct wlcr_client *clients;   /* singly linked, newest first */
 	struct wlcr_control *controls; /* open control connections */
@@ -47,6 +56,9 @@ struct wlcr_proxy {
 
 int wlcr_proxy_init(struct wlcr_proxy *proxy, const struct wlcr_proxy_options *opt);
 void wlcr_proxy_finish(struct wlcr_proxy *proxy);
+/* Stops listening on src for a moment: not even the reserve fd made room
+ * to refuse the connection that waits (helper/accept.h). */
+void wlcr_proxy_pause_listening(struct wlcr_proxy *proxy, struct wlcr_source *src);
 /* Runs until a signal asks it to stop. Returns 0 or -errno. */
 int wlcr_proxy_run(struct wlcr_proxy *proxy);
 

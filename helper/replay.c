@@ -619,19 +619,6 @@ static int pool_fd(struct wlcr_client *c, const struct wlcr_pool *rec)
 	return fcntl(rp->pool_fds[rec->index], F_DUPFD_CLOEXEC, 3);
 }
 
-/* The journal keeps a dup of a pool's fd, as it did before the dump, so
- * that the restored app can be checkpointed again. */
-static void keep_fd(struct wlcr_msgcopy *ctor, int fd)
-{
-	if (!ctor || ctor->nfds)
-		return;
-	int dup = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-	if (dup >= 0) {
-		ctor->fds[0] = dup;
-		ctor->nfds = 1;
-	}
-}
-
 /* A buffer whose pool the app destroyed: a temporary pool from the saved
  * constructor stands in for it (destroyed again after phase 3). */
 static int temp_pool(struct wlcr_client *c, struct wlcr_pool *rec)
@@ -655,7 +642,7 @@ static int temp_pool(struct wlcr_client *c, struct wlcr_pool *rec)
 	int fd = pool_fd(c, rec);
 	if (fd < 0)
 		return -ENOMEM;
-	keep_fd(rec->ctor, fd);
+	wlcr_journal_keep_fd(&c->journal, rec->ctor, fd);
 	rec->temp_id = rp->temp_next++;
 	wlcr_wire_set_word(bytes + m.args[0].offset, rec->temp_id);
 	int ret = send_up(c, bytes, rec->ctor->size, fd);
@@ -751,7 +738,7 @@ static int create(struct wlcr_client *c, struct wlcr_object *o)
 			fail(c, "no memory for wl_shm_pool@%u", o->id);
 			return -ENOENT;
 		}
-		keep_fd(o->ctor, fd);
+		wlcr_journal_keep_fd(&c->journal, o->ctor, fd);
 	} else if (m.nfds) {
 		fail(c, "%s@%u: cannot recreate a constructor with fds", o->iface->name, o->id);
 		return -EINVAL;
@@ -1353,6 +1340,21 @@ static bool took_change(struct wlcr_replay *rp, uint32_t id)
 	return false;
 }
 
+/* Events a protocol sends once per object, whose value never changes
+ * after (an output's name; an xdg_output's description below version 3):
+ * one the app already has is not sent again, even if the new compositor's
+ * differs (Qt 6 warns of "name received after output has been initialized"
+ * as a compositor bug). */
+static bool once_per_object(const struct wlcr_object *o, const struct wlcr_wire_msg *m)
+{
+	const struct wlcr_interface *it = o ? o->iface : NULL;
+	bool once = (it == &wlcr_iface_wl_output && m->opcode == WLCR_EVT_wl_output_name) ||
+		    (it == &wlcr_iface_zxdg_output_v1 &&
+		     (m->opcode == WLCR_EVT_zxdg_output_v1_name ||
+		      (m->opcode == WLCR_EVT_zxdg_output_v1_description && o->version < 3)));
+	return once && o->events && o->events[m->opcode];
+}
+
 enum wlcr_replay_verdict wlcr_replay_event(struct wlcr_client *c, const struct wlcr_wire_msg *m,
 					   const uint8_t *bytes)
 {
@@ -1391,6 +1393,10 @@ enum wlcr_replay_verdict wlcr_replay_event(struct wlcr_client *c, const struct w
 	if (it == &wlcr_iface_xdg_toplevel && m->opcode == WLCR_EVT_xdg_toplevel_configure &&
 	    o->events && o->events[m->opcode] && !same_as_known(c, m, bytes))
 		note_change(rp, m->sender);
+	if (once_per_object(o, m))
+		/* the app keeps the one it was given; so does the journal,
+		 * for what the next replay compares */
+		return WLCR_REPLAY_CONSUME;
 	if (it == &wlcr_iface_wl_registry || it == &wlcr_iface_xdg_surface ||
 	    it == &wlcr_iface_xdg_toplevel || it == &wlcr_iface_xdg_popup)
 		return WLCR_REPLAY_SWALLOW;

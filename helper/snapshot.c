@@ -350,16 +350,23 @@ int wlcr_snapshot_build(const struct wlcr_journal *j, const struct wlcr_registry
 
 /* ---- image -> journal ------------------------------------------------------ */
 
-static int rects_in(JRect *const *rects, size_t n, pixman_region32_t *r)
+static int rects_in(struct wlcr_journal *j, JRect *const *rects, size_t n, pixman_region32_t *r)
 {
-	pixman_region32_clear(r);
-	for (size_t i = 0; i < n; i++) {
+	pixman_region32_t in;
+	int ret = 0;
+	pixman_region32_init(&in);
+	for (size_t i = 0; i < n && ret == 0; i++) {
 		if (rects[i]->width < 0 || rects[i]->height < 0)
-			return -EINVAL;
-		pixman_region32_union_rect(r, r, rects[i]->x, rects[i]->y,
-					   (unsigned)rects[i]->width, (unsigned)rects[i]->height);
+			ret = -EINVAL;
+		else
+			pixman_region32_union_rect(&in, &in, rects[i]->x, rects[i]->y,
+						   (unsigned)rects[i]->width,
+						   (unsigned)rects[i]->height);
 	}
-	return 0;
+	if (ret == 0)
+		wlcr_journal_region_set(j, r, &in);
+	pixman_region32_fini(&in);
+	return ret;
 }
 
 static int ids_in(struct wlcr_journal *j, uint32_t **ret, uint32_t *ret_n, const uint32_t *ids,
@@ -397,8 +404,8 @@ static int state_in(struct wlcr_journal *j, struct wlcr_surface_state *s, const 
 	s->offset_set = in->offset_set;
 	s->offset_x = in->offset_x;
 	s->offset_y = in->offset_y;
-	if (rects_in(in->opaque, in->n_opaque, &s->opaque) < 0 ||
-	    rects_in(in->input, in->n_input, &s->input) < 0)
+	if (rects_in(j, in->opaque, in->n_opaque, &s->opaque) < 0 ||
+	    rects_in(j, in->input, in->n_input, &s->input) < 0)
 		return -EINVAL;
 	int ret = ids_in(j, &s->frames, &s->nframes, in->frames, in->n_frames);
 	s->cap_frames = s->nframes;
@@ -468,7 +475,7 @@ static int object_in(struct wlcr_journal *j, const JObject *o, struct wlcr_pool 
 	if (ret == 0 && iface)
 		ret = messages_in(j, obj->events, iface->nevents, o->events, o->n_events);
 	if (ret == 0 && obj->region)
-		ret = rects_in(o->region, o->n_region, obj->region);
+		ret = rects_in(j, o->region, o->n_region, obj->region);
 	if (ret == 0 && obj->surface && o->surface) {
 		struct wlcr_surface *s = obj->surface;
 		const JSurface *in = o->surface;

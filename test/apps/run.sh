@@ -30,6 +30,8 @@ APP_SETUP=        # a command run first (makes the media an app plays)
 APP_WESTON_STILL= # why it does not animate on headless weston even when run directly there
 APP_REFITS=       # why what it draws has another size after a scale change, as when run
                   # directly (the back column then does not compare sizes)
+APP_LOG_CLEAN=    # a warning the app must never print (its own log is checked in clean)
+APP_STARTUP_S=    # seconds of the app's own start-up animation (a splash) that no event ends
 source "$def"
 
 record() {
@@ -89,11 +91,13 @@ wt_screenshot "$WT_DIR/empty.png"
 
 # proxy: the direct run is the reference
 WT_CLIENT_DISPLAY=$WT_UPSTREAM wt_run_client direct "${APP_CMD[@]}"
+[[ -z $APP_STARTUP_S ]] || sleep "$APP_STARTUP_S"
 settle "$WT_DIR/direct.png"
 direct=$WT_WINDOW_RECT
 wt_kill "$WT_PID_direct"
 wt_wait_for 10 "the direct window to close" e2e_gone
 WT_CLIENT_DISPLAY=$WT_PROXY_SOCKET wt_run_client app "${APP_CMD[@]}"
+[[ -z $APP_STARTUP_S ]] || sleep "$APP_STARTUP_S"
 settle "$WT_DIR/proxied.png"
 proxied=$WT_WINDOW_RECT
 if [[ $APP_KIND == static ]]; then
@@ -206,4 +210,7 @@ begin clean
 for log in "$WT_DIR/proxy-sway.log" "$WT_DIR/proxy.log"; do
 	! grep -m1 'wl_display.error' "$log" >&2 || wt_fail "protocol error in $(basename "$log")"
 done
+if [[ -n $APP_LOG_CLEAN ]] && grep -m1 -F "$APP_LOG_CLEAN" "$WT_DIR/app.log" >&2; then
+	wt_fail "the app logged: $APP_LOG_CLEAN"
+fi
 pass

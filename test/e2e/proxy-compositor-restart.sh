@@ -18,8 +18,11 @@ wt_alive "$WT_PROXY_PID" || wt_fail "the proxy exited with the compositor"
 # Meanwhile a new client is turned away with a clear log line, and nothing else breaks.
 WT_CLIENT_DISPLAY=$WT_PROXY_SOCKET wt_run_client early weston-simple-shm
 wt_wait_for 10 "the early client to be refused" "! wt_alive $WT_PID_early"
-grep -q "client 2 (pid [0-9]*): cannot connect to the compositor" "$WT_DIR/proxy.log" ||
-	wt_fail "no log line for the refused client"
+grep -q "client 2 (pid [0-9]*): wlcr-proxy cannot connect to the compositor" \
+	"$WT_DIR/proxy.log" || wt_fail "no log line for the refused client"
+# and the client was told why, in a wl_display.error that libwayland-client prints
+grep -q "wlcr-proxy cannot connect to the compositor" "$WT_DIR/early.log" ||
+	wt_fail "the refused client was not told why: $(cat "$WT_DIR/early.log")"
 
 WT_COMPOSITOR= wt_start_weston
 WT_CLIENT_DISPLAY=$WT_PROXY_SOCKET wt_run_client again weston-simple-shm

@@ -416,7 +416,8 @@ wt__sway_keyboard() {
 }
 
 # wt_start_proxy [ARGS...]: the proxy on socket wlcr-test in front of the compositor, as the
-# compositor's user; returns once it reports ready on fd 3.
+# compositor's user; returns once it reports ready on fd 3. WT_PROXY_ARGS adds options to
+# every proxy a test starts (e.g. --log-level debug, to look into a failure).
 wt_start_proxy() {
 	local proxy=${WLCR_PROXY:-$WLCR_TOP/build/bin/wlcr-proxy} fifo=$WT_DIR/proxy.ready
 	local rfd line deadline
@@ -432,6 +433,7 @@ wt_start_proxy() {
 	wt__user_prefix
 	wt__spawn "$WT_DIR/proxy.log" 3 "${WT__AS_USER[@]}" "${WT__ENV[@]}" \
 		"$proxy" --socket "$WT_PROXY_SOCKET" --upstream "$WT_UPSTREAM" --ready-fd 3 "$@" \
+		${WT_PROXY_ARGS:-} \
 		3>"$fifo"
 	WT_PROXY_PID=$WT__SPAWNED
 	export WT_PROXY_SOCKET WT_PROXY_PID

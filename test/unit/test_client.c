@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "session.h"
@@ -343,7 +345,166 @@ static void restored_acks_reach_only_the_new_compositor(void)
 	session_finish(&s);
 }
 
+/* The compositor's end of the client's upstream connection, for the tests
+ * that run whole turns (which flush to it). */
+static int with_upstream(struct session *s)
+{
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv) < 0)
+		return -1;
+	s->c->up.fd = sv[1];
+	return sv[0];
+}
+
+static void one_turn_handles_a_bounded_share_of_a_flood(void)
+{
+	struct session s;
+	CHECK(session_init(&s) == 0);
+	CHECK(session_toplevel(&s));
+	int compositor = with_upstream(&s);
+	CHECK(compositor >= 0);
+	/* 64 KiB of wl_surface.damage, all in the socket at once */
+	uint8_t b[64];
+	int n = wlcr_wire_build(b, sizeof(b), 6, WLCR_REQ_wl_surface_damage, "iiii", 0u, 0u, 1u,
+				1u);
+	CHECK(n == 24);
+	static uint8_t flood[64 * 1024];
+	size_t total = 0;
+	for (; total + (size_t)n <= sizeof(flood); total += (size_t)n)
+		memcpy(flood + total, b, (size_t)n);
+	/* one write: small ones would fill the socket with per-packet overhead */
+	CHECK(write(s.app_fd, flood, total) == (ssize_t)total);
+	uint8_t sink[70 * 1024];
+	size_t passed = 0;
+	unsigned turns = 0;
+	while (passed < total && turns < 1000) {
+		wlcr_client_turn(s.c, true, EPOLLIN);
+		CHECK(!s.c->dead);
+		ssize_t got = read(compositor, sink, sizeof(sink));
+		size_t now = got > 0 ? (size_t)got : 0;
+		/* what one turn forwarded: never more than its share */
+		CHECK(now <= WLCR_CLIENT_TURN_BYTES);
+		passed += now;
+		turns++;
+	}
+	CHECK_EQ(passed, total);
+	CHECK(turns >= total / WLCR_CLIENT_TURN_BYTES);
+	close(compositor);
+	session_finish(&s);
+}
+
+static void a_client_past_its_fd_bound_is_told_and_closed(void)
+{
+	struct session s;
+	CHECK(session_init(&s) == 0);
+	s.proxy.opt.max_client_fds = 3;
+	CHECK(session_toplevel(&s)); /* one pool: one fd kept */
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	CHECK(REQ_FD(&s, fd, 4, WLCR_REQ_wl_shm_create_pool, "nhi", 11u, 4096u));
+	CHECK(REQ_FD(&s, fd, 4, WLCR_REQ_wl_shm_create_pool, "nhi", 12u, 4096u));
+	CHECK_EQ(s.c->journal.nfds, 3);
+	CHECK(!REQ_FD(&s, fd, 4, WLCR_REQ_wl_shm_create_pool, "nhi", 13u, 4096u));
+	CHECK(strstr(session_error(&s), "holds 3 file descriptors (shm pools) in wlcr-proxy") !=
+	      NULL);
+	close(fd);
+	session_finish(&s);
+}
+
+static void a_client_past_its_object_bound_is_told_and_closed(void)
+{
+	struct session s;
+	CHECK(session_init(&s) == 0);
+	s.proxy.opt.max_client_objects = 20;
+	CHECK(session_toplevel(&s));
+	uint32_t id = 11;
+	while (s.c->journal.nlive < 20)
+		CHECK(REQ(&s, 3, WLCR_REQ_wl_compositor_create_region, "n", id++));
+	CHECK(!REQ(&s, 3, WLCR_REQ_wl_compositor_create_region, "n", id));
+	CHECK(strstr(session_error(&s), "has 20 objects, wlcr-proxy's limit per client") != NULL);
+	session_finish(&s);
+}
+
+static void a_client_past_its_journal_bound_is_told_and_closed(void)
+{
+	struct session s;
+	CHECK(session_init(&s) == 0);
+	CHECK(session_toplevel(&s));
+	s.proxy.opt.max_client_journal = s.c->journal.bytes + 4096;
+	uint32_t id = 11;
+	bool ok = true;
+	/* regions of many rectangles: the journal grows, the objects do not */
+	CHECK(REQ(&s, 3, WLCR_REQ_wl_compositor_create_region, "n", id));
+	for (int i = 0; i < 10000 && ok; i++)
+		ok = REQ(&s, id, WLCR_REQ_wl_region_add, "iiii", (uint32_t)(i * 3),
+			 (uint32_t)(i * 3), 1u, 1u);
+	CHECK(!ok);
+	CHECK(strstr(session_error(&s), "over its limit per client (--max-client-journal") != NULL);
+	session_finish(&s);
+}
+
+/* Events fed without discarding what the app would get: its length. */
+static size_t event_reaches_app(struct session *s, const uint8_t *b, int n)
+{
+	wlcr_conn_out_discard(&s->c->down);
+	wlcr_conn_in_append(&s->c->up, b, (size_t)n);
+	if (!wlcr_client_process(s->c, false))
+		return (size_t)-1;
+	return wlcr_conn_out_len(&s->c->down);
+}
+
+static void a_second_enter_of_the_same_output_is_not_news(void)
+{
+	struct session s;
+	uint8_t b[64];
+	CHECK(session_init(&s) == 0);
+	CHECK(session_toplevel(&s));
+	CHECK(EVT(&s, 2, WLCR_EVT_wl_registry_global, "usu", 43u, "wl_output", 3u));
+	CHECK(REQ(&s, 2, WLCR_REQ_wl_registry_bind, "usun", 4u, "wl_output", 3u, 11u));
+	int n = wlcr_wire_build(b, sizeof(b), 6, WLCR_EVT_wl_surface_enter, "o", 11u);
+	CHECK_EQ(event_reaches_app(&s, b, n), (size_t)n);
+	/* what a compositor that took the surface over sends: the app knows */
+	CHECK_EQ(event_reaches_app(&s, b, n), 0);
+	n = wlcr_wire_build(b, sizeof(b), 6, WLCR_EVT_wl_surface_leave, "o", 11u);
+	CHECK_EQ(event_reaches_app(&s, b, n), (size_t)n);
+	CHECK_EQ(event_reaches_app(&s, b, n), 0);
+	n = wlcr_wire_build(b, sizeof(b), 6, WLCR_EVT_wl_surface_enter, "o", 11u);
+	CHECK_EQ(event_reaches_app(&s, b, n), (size_t)n);
+	session_finish(&s);
+}
+
+static void a_keyboard_leave_of_a_surface_never_entered_is_not_news(void)
+{
+	struct session s;
+	uint8_t b[64];
+	CHECK(session_init(&s) == 0);
+	CHECK(session_toplevel(&s));
+	CHECK(EVT(&s, 2, WLCR_EVT_wl_registry_global, "usu", 43u, "wl_seat", 7u));
+	CHECK(REQ(&s, 2, WLCR_REQ_wl_registry_bind, "usun", 4u, "wl_seat", 7u, 11u));
+	CHECK(REQ(&s, 11, WLCR_REQ_wl_seat_get_keyboard, "n", 12u));
+	/* wlroots sends a keyboard made after the focus a leave, then enter */
+	int n = wlcr_wire_build(b, sizeof(b), 12, WLCR_EVT_wl_keyboard_leave, "uo", 5u, 6u);
+	CHECK_EQ(event_reaches_app(&s, b, n), 0);
+	n = wlcr_wire_build(b, sizeof(b), 12, WLCR_EVT_wl_keyboard_enter, "uoa", 6u, 6u, 0u, NULL);
+	CHECK_EQ(event_reaches_app(&s, b, n), (size_t)n);
+	CHECK_EQ(event_reaches_app(&s, b, n), 0);
+	n = wlcr_wire_build(b, sizeof(b), 12, WLCR_EVT_wl_keyboard_leave, "uo", 7u, 6u);
+	CHECK_EQ(event_reaches_app(&s, b, n), (size_t)n);
+	session_finish(&s);
+}
+
 static const struct unit_case cases[] = {
+	{ "a_keyboard_leave_of_a_surface_never_entered_is_not_news",
+	  a_keyboard_leave_of_a_surface_never_entered_is_not_news },
+	{ "a_second_enter_of_the_same_output_is_not_news",
+	  a_second_enter_of_the_same_output_is_not_news },
+	{ "one_turn_handles_a_bounded_share_of_a_flood",
+	  one_turn_handles_a_bounded_share_of_a_flood },
+	{ "a_client_past_its_fd_bound_is_told_and_closed",
+	  a_client_past_its_fd_bound_is_told_and_closed },
+	{ "a_client_past_its_object_bound_is_told_and_closed",
+	  a_client_past_its_object_bound_is_told_and_closed },
+	{ "a_client_past_its_journal_bound_is_told_and_closed",
+	  a_client_past_its_journal_bound_is_told_and_closed },
 	{ "restored_clients_keep_one_serial_space", restored_clients_keep_one_serial_space },
 	{ "restored_acks_reach_only_the_new_compositor",
 	  restored_acks_reach_only_the_new_compositor },

@@ -619,6 +619,27 @@ static int pool_fd(struct wlcr_client *c, const struct wlcr_pool *rec)
 	return fcntl(rp->pool_fds[rec->index], F_DUPFD_CLOEXEC, 3);
 }
 
+/* The wl_shm a stand-in pool for rec goes through: the one its constructor
+ * named, if that id is still a wl_shm, or any the app has bound. Its id
+ * may be above the buffers' (made late, through a late registry), so the
+ * buffers depend on it (deps_ready). */
+static struct wlcr_object *stand_in_shm(struct wlcr_client *c, const struct wlcr_pool *rec)
+{
+	struct wlcr_object *shm =
+		rec->ctor ? wlcr_journal_get(&c->journal, wlcr_wire_word(rec->ctor->bytes)) : NULL;
+	if (shm && shm->iface == &wlcr_iface_wl_shm && replayable(shm))
+		return shm;
+	struct collect col;
+	shm = NULL;
+	if (collect(c, &col) < 0)
+		return NULL;
+	for (size_t i = 0; i < col.n && !shm; i++)
+		if (col.objs[i]->iface == &wlcr_iface_wl_shm && replayable(col.objs[i]))
+			shm = col.objs[i];
+	free(col.objs);
+	return shm;
+}
+
 /* A buffer whose pool the app destroyed: a temporary pool from the saved
  * constructor stands in for it (destroyed again after phase 3). */
 static int temp_pool(struct wlcr_client *c, struct wlcr_pool *rec)
@@ -635,15 +656,15 @@ static int temp_pool(struct wlcr_client *c, struct wlcr_pool *rec)
 	memcpy(bytes, rec->ctor->bytes, rec->ctor->size);
 	if (wlcr_wire_parse(bytes, rec->ctor->size, msg, &m, err, sizeof(err)) < 0)
 		return -EINVAL;
-	/* the wl_shm it was made from: any bound one will do */
-	struct wlcr_object *shm = wlcr_journal_get(&c->journal, m.sender);
-	if (!shm || shm->iface != &wlcr_iface_wl_shm || shm->zombie)
+	struct wlcr_object *shm = stand_in_shm(c, rec);
+	if (!shm)
 		return -ENOENT;
 	int fd = pool_fd(c, rec);
 	if (fd < 0)
 		return -ENOMEM;
 	wlcr_journal_keep_fd(&c->journal, rec->ctor, fd);
 	rec->temp_id = rp->temp_next++;
+	wlcr_wire_set_word(bytes, shm->id);
 	wlcr_wire_set_word(bytes + m.args[0].offset, rec->temp_id);
 	int ret = send_up(c, bytes, rec->ctor->size, fd);
 	if (ret == 0 && rec->size > m.args[2].u)
@@ -760,6 +781,12 @@ static bool deps_ready(struct wlcr_client *c, const struct wlcr_object *o, const
 	bool retired_pool = o->pool && o->pool->retired && o->iface == &wlcr_iface_wl_buffer;
 	if (o->creator > 1 && !retired_pool && !done[o->creator])
 		return false;
+	if (retired_pool && !o->pool->temp_id) {
+		/* made through a stand-in pool, which goes through a wl_shm */
+		const struct wlcr_object *shm = stand_in_shm(c, o->pool);
+		if (shm && !done[shm->id])
+			return false;
+	}
 	const struct wlcr_message *msg = ctor_message(c, o);
 	struct wlcr_wire_msg m;
 	char err[128];

@@ -936,7 +936,61 @@ static void zombies_get_delete_id_last(void)
 	rh_finish(&h);
 }
 
+/* ---- stand-in pools ------------------------------------------------------- */
+
+/* What Mesa's EGL platform does: a second and a third registry made late
+ * (15, 16), wl_shm bound through the third (17), and a buffer (13) from a
+ * pool (14) destroyed at once, both under ids reused from regions
+ * destroyed before: the buffer's id is below the wl_shm's. */
+static void a_stand_in_pool_waits_for_the_late_wl_shm_it_goes_through(void)
+{
+	struct app a;
+	struct replay_harness h;
+	struct session *s = &a.s;
+	CHECK(app_toplevel(&a));
+	for (uint32_t id = 11; id <= 14; id++)
+		CHECK(REQ(s, 3, WLCR_REQ_wl_compositor_create_region, "n", id));
+	CHECK(REQ(s, 1, WLCR_REQ_wl_display_get_registry, "n", 15u));
+	CHECK(REQ(s, 1, WLCR_REQ_wl_display_get_registry, "n", 16u));
+	for (size_t i = 0; i < N(old_globals); i++)
+		CHECK(EVT(s, 16, WLCR_EVT_wl_registry_global, "usu", old_globals[i].name,
+			  old_globals[i].interface, old_globals[i].version));
+	CHECK(REQ(s, 16, WLCR_REQ_wl_registry_bind, "usun", app_name(s, "wl_shm"), "wl_shm", 1u,
+		  17u));
+	for (uint32_t id = 11; id <= 14; id++) {
+		CHECK(REQ(s, id, WLCR_REQ_wl_region_destroy, ""));
+		CHECK(EVT(s, 1, WLCR_EVT_wl_display_delete_id, "u", id));
+	}
+	CHECK(REQ_FD(s, a.pool, 17, WLCR_REQ_wl_shm_create_pool, "nhi", 14u, 4096u));
+	CHECK(REQ(s, 14, WLCR_REQ_wl_shm_pool_create_buffer, "niiiiu", 13u, 0u, 16u, 16u, 64u, 0u));
+	CHECK(REQ(s, 14, WLCR_REQ_wl_shm_pool_destroy, ""));
+	CHECK(EVT(s, 1, WLCR_EVT_wl_display_delete_id, "u", 14u));
+	CHECK(REQ(s, 6, WLCR_REQ_wl_surface_attach, "oii", 13u, 0u, 0u));
+	CHECK(REQ(s, 6, WLCR_REQ_wl_surface_commit, ""));
+	struct rh_options o = options();
+	HCHECK(&h, rh_restore(&h, s, &o) == 0);
+	app_finish(&a);
+
+	int bind = rh_find_new(&h.up, 0, "wl_registry.bind", 17);
+	HCHECK(&h, bind >= 0);
+	HCHECK_EQ(&h, h.up.msgs[bind].m.sender, 16);
+	int stand_in = rh_find(&h.up, 0, "wl_shm.create_pool", 17);
+	HCHECK(&h, stand_in > bind);
+	int buffer = rh_find_new(&h.up, 0, "wl_shm_pool.create_buffer", 13);
+	HCHECK(&h, buffer > stand_in);
+	HCHECK_EQ(&h, h.up.msgs[buffer].m.sender, h.up.msgs[stand_in].m.new_id);
+	HCHECK(&h, h.up.msgs[stand_in].has_fd);
+	HCHECK_EQ(&h, h.up.msgs[stand_in].fd_word, POOL_MARK);
+	HCHECK(&h, rh_find(&h.up, (size_t)buffer, "wl_shm_pool.destroy", 0) > buffer);
+	int attach = rh_find_last(&h.up, "wl_surface.attach", 6);
+	HCHECK_EQ(&h, rh_arg(&h.up, attach, 0), 13);
+	HCHECK(&h, !h.error[0]);
+	rh_finish(&h);
+}
+
 static const struct unit_case cases[] = {
+	{ "a stand-in pool waits for the late wl_shm it goes through",
+	  a_stand_in_pool_waits_for_the_late_wl_shm_it_goes_through },
 	{ "zombies_get_delete_id_last", zombies_get_delete_id_last },
 	{ "primary_selection_owned_or_offered_ends_at_the_restore",
 	  primary_selection_owned_or_offered_ends_at_the_restore },

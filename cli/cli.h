@@ -25,5 +25,6 @@ int wlcr_cmd_ls(int argc, char **argv);
 int wlcr_cmd_dump(int argc, char **argv);
 int wlcr_cmd_restore(int argc, char **argv);
 int wlcr_cmd_show(int argc, char **argv);
+int wlcr_cmd_move(int argc, char **argv);
 
 #endif

@@ -61,17 +61,25 @@ int wlcr_cmd_ls(int argc, char **argv)
 		fprintf(stderr, "wlcr ls: %s: %s\n", t.ctl_path, err);
 		return 1;
 	}
-	printf("%-6s %-8s %-8s %-6s %-7s %-8s %-14s %s\n", "CLIENT", "PID", "NSPID", "UID",
-	       "OBJECTS", "JOURNAL", "CHECKPOINT", "TITLE (APP_ID)");
+	printf("%-6s %-8s %-8s %-6s %-7s %-8s %-10s %-10s %s\n", "CLIENT", "PID", "NSPID", "UID",
+	       "OBJECTS", "JOURNAL", "CHECKPOINT", "STATE", "TITLE (APP_ID)");
 	for (size_t i = 0; i < reply->n_clients; i++) {
 		const CtlClient *cl = reply->clients[i];
 		char bytes[32];
 		human_bytes(bytes, sizeof(bytes), cl->journal_bytes);
-		printf("%-6u %-8d %-8d %-6u %-7u %-8s %-14s %s%s%s%s\n", cl->index, cl->pid,
+		/* one word in the table; the whole state below when longer */
+		const char *state = cl->state ? cl->state : "?";
+		char word[16];
+		snprintf(word, sizeof(word), "%.*s", (int)strcspn(state, " ,"), state);
+		printf("%-6u %-8d %-8d %-6u %-7u %-8s %-10s %-10s %s%s%s%s\n", cl->index, cl->pid,
 		       cl->has_pid_in_ns ? cl->pid_in_ns : cl->pid, cl->uid, cl->live_objects,
-		       bytes, cl->checkpointable ? "yes" : "no", cl->title ? cl->title : "",
+		       bytes, cl->checkpointable ? "yes" : "no", word, cl->title ? cl->title : "",
 		       cl->app_id && *cl->app_id ? " (" : "", cl->app_id ? cl->app_id : "",
 		       cl->app_id && *cl->app_id ? ")" : "");
+		if (strcmp(word, state) != 0)
+			printf("       %s\n", state);
+		if (cl->compositor && reply->upstream && strcmp(cl->compositor, reply->upstream))
+			printf("       on the compositor at %s\n", cl->compositor);
 		if (!cl->checkpointable && cl->not_checkpointable_reason)
 			printf("       not checkpointable: %s\n", cl->not_checkpointable_reason);
 	}

@@ -26,6 +26,8 @@ static const char usage[] =
 	"        restore it (to the proxy it came from, or the one WLCR_SOCKET names)\n"
 	"  show IMAGE\n"
 	"        print a wayland-<ino>.img readably\n"
+	"  move [--socket NAME] CLIENT --to COMPOSITOR\n"
+	"        move a running app to another compositor (no checkpoint)\n"
 	"\n"
 	"  -h, --help       this text\n"
 	"  -v, --version    print the version\n"
@@ -57,6 +59,8 @@ int main(int argc, char **argv)
 		return wlcr_cmd_restore(argc - 1, argv + 1);
 	if (strcmp(cmd, "show") == 0)
 		return wlcr_cmd_show(argc - 1, argv + 1);
+	if (strcmp(cmd, "move") == 0)
+		return wlcr_cmd_move(argc - 1, argv + 1);
 	fprintf(stderr, "wlcr: unknown command '%s'\n\n%s", cmd, usage);
 	return 2;
 }

@@ -98,7 +98,9 @@ int wlcr_image_read(int dirfd, const char *name, Image **ret, char *err, size_t 
 	if (version != WLCR_IMAGE_VERSION) {
 		snprintf(err, errlen, "%s: image format version %u, this wlcr reads version %u%s",
 			 name, version, WLCR_IMAGE_VERSION,
-			 version > WLCR_IMAGE_VERSION ? ": use a newer wlcr" : "");
+			 version > WLCR_IMAGE_VERSION
+				 ? ": use a newer wlcr"
+				 : ": made by an older wlcr, which this one cannot restore");
 		goto out;
 	}
 	if (len > WLCR_IMAGE_MAX) {

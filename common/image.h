@@ -9,8 +9,9 @@
 
 #include "wlcr.pb-c.h"
 
-#define WLCR_IMAGE_MAGIC   "WLCRIMG"
-#define WLCR_IMAGE_VERSION 1
+#define WLCR_IMAGE_MAGIC "WLCRIMG"
+/* 2: a bind in the journal names the global by the app's name (JGlobal) */
+#define WLCR_IMAGE_VERSION 2
 /* far above any real journal; a bound so a corrupt length cannot make us
  * allocate gigabytes */
 #define WLCR_IMAGE_MAX (256u * 1024 * 1024)

@@ -17,6 +17,8 @@
 #include "proxy.h"
 #include "record.h"
 #include "replay.h"
+#include "restore.h"
+#include "upstream.h"
 #include "unix.h"
 
 static const char *iface_name(const struct wlcr_object *obj)
@@ -57,7 +59,7 @@ void wlcr_client_refuse(int fd, uint32_t code, const char *why)
 		wlcr_debug("cannot tell a refused client why: %s", strerror(errno));
 }
 
-static void update_interest(struct wlcr_client *c)
+void wlcr_client_update_interest(struct wlcr_client *c)
 {
 	if (c->dead)
 		return;
@@ -67,14 +69,18 @@ static void update_interest(struct wlcr_client *c)
 	 * the sender blocks, as it would on a direct connection. */
 	uint32_t down = wlcr_conn_out_len(&c->down) ? EPOLLOUT : 0;
 	uint32_t up = wlcr_conn_out_len(&c->up) ? EPOLLOUT : 0;
-	if (!wlcr_conn_out_full(&c->up))
+	/* a replay holds the app's requests (in its socket) until it is done;
+	 * while the compositor is away they are journaled */
+	bool take_requests = c->state == WLCR_CLIENT_CONNECTED || c->state == WLCR_CLIENT_WAITING;
+	if (take_requests && !wlcr_conn_out_full(&c->up))
 		down |= EPOLLIN;
 	if (c->quiesced)
 		down = 0; /* frozen by criu: nothing to read, nothing to send */
 	if (!wlcr_conn_out_full(&c->down))
 		up |= EPOLLIN;
 	wlcr_loop_update(loop, &c->down_src, down);
-	wlcr_loop_update(loop, &c->up_src, up);
+	if (c->up.fd >= 0)
+		wlcr_loop_update(loop, &c->up_src, up);
 }
 
 /* Checks every object argument: it must exist, be alive and be of the
@@ -112,28 +118,29 @@ static void close_fds(const int *fds, unsigned n)
 		close(fds[i]);
 }
 
-/* wl_registry.bind names the proxy's global; the compositor wants its own. */
-static int rewrite_bind(struct wlcr_client *c, struct wlcr_wire_msg *m, uint8_t *bytes, char *err,
-			size_t errlen)
+/* wl_registry.bind names one of the app's globals: it must be one the app
+ * was told of, of that interface, at most at the version it was told.
+ * Returns the name's entry, or NULL with err filled in. */
+static const struct wlcr_name *check_bind(struct wlcr_client *c, const struct wlcr_wire_msg *m,
+					  char *err, size_t errlen)
 {
 	uint32_t name = m->args[0].u;
-	struct wlcr_global *g = wlcr_registry_by_name(&c->proxy->registry, name);
-	if (!g || g->hidden || !g->upstream_name) {
+	const struct wlcr_name *n = wlcr_names_by_name(&c->journal.names, name);
+	if (!n) {
 		snprintf(err, errlen, "invalid global %s (%u)", m->new_iface_name, name);
-		return -EINVAL;
+		return NULL;
 	}
-	if (strcmp(g->interface, m->new_iface_name) != 0) {
+	if (strcmp(n->interface, m->new_iface_name) != 0) {
 		snprintf(err, errlen, "invalid interface for global %u: have %s, wanted %s", name,
-			 m->new_iface_name, g->interface);
-		return -EINVAL;
+			 m->new_iface_name, n->interface);
+		return NULL;
 	}
-	if (m->new_version == 0 || m->new_version > g->version) {
+	if (m->new_version == 0 || m->new_version > n->version) {
 		snprintf(err, errlen, "invalid version for global %s (%u): have %u, wanted %u",
-			 g->interface, name, g->version, m->new_version);
-		return -EINVAL;
+			 n->interface, name, n->version, m->new_version);
+		return NULL;
 	}
-	wlcr_wire_set_word(bytes + m->args[0].offset, g->upstream_name);
-	return 0;
+	return n;
 }
 
 /* --allow-unknown: a message on an object without a table. Its fd count is
@@ -328,7 +335,7 @@ static bool handle_request(struct wlcr_client *c, uint8_t *bytes, uint16_t size,
 	if (!c->first_message_seen) {
 		c->first_message_seen = true;
 		/* a restored app's connection names its image first */
-		if (sender == 0 && wlcr_replay_claim(c, bytes, size))
+		if (sender == 0 && wlcr_restore_claim(c, bytes, size))
 			return true;
 	}
 	if (!obj || obj->zombie) {
@@ -363,11 +370,19 @@ static bool handle_request(struct wlcr_client *c, uint8_t *bytes, uint16_t size,
 			   sender, msg->name, err);
 		return false;
 	}
-	if (it == &wlcr_iface_wl_registry && opcode == WLCR_REQ_wl_registry_bind &&
-	    rewrite_bind(c, &m, bytes, err, sizeof(err)) < 0) {
-		post_error(c, sender, DISPLAY_ERROR_INVALID_OBJECT, "%s@%u.%s: %s", it->name,
-			   sender, msg->name, err);
-		return false;
+	uint32_t bind_to = 0; /* a bind: the compositor's name for the global */
+	if (it == &wlcr_iface_wl_registry && opcode == WLCR_REQ_wl_registry_bind) {
+		const struct wlcr_name *n = check_bind(c, &m, err, sizeof(err));
+		if (!n) {
+			post_error(c, sender, DISPLAY_ERROR_INVALID_OBJECT, "%s@%u.%s: %s",
+				   it->name, sender, msg->name, err);
+			return false;
+		}
+		bind_to = n->upstream;
+		if (!bind_to)
+			wlcr_info("client %u: %s %u is not on this compositor: the object it binds "
+				  "is inert",
+				  c->index, n->interface, n->name);
 	}
 	if (wlcr_fdq_count(&c->down.in_fds) < m.nfds) {
 		post_error(c, sender, DISPLAY_ERROR_INVALID_METHOD,
@@ -383,7 +398,9 @@ static bool handle_request(struct wlcr_client *c, uint8_t *bytes, uint16_t size,
 		close_fds(fds, m.nfds);
 		return true;
 	}
-	bool gone = obj->gone;
+	/* a bind of a global this compositor lacks makes an inert object */
+	bool gone = obj->gone || (it == &wlcr_iface_wl_registry &&
+				  opcode == WLCR_REQ_wl_registry_bind && !bind_to);
 	if (wlcr_journal_request(&c->journal, obj, &m, bytes, fds, err, sizeof(err)) < 0) {
 		close_fds(fds, m.nfds);
 		post_error(c, sender, DISPLAY_ERROR_INVALID_METHOD, "%s@%u.%s: %s", it->name,
@@ -419,6 +436,9 @@ static bool handle_request(struct wlcr_client *c, uint8_t *bytes, uint16_t size,
 		}
 		return true;
 	}
+	/* the journal keeps the app's name (helper/names.h) */
+	if (bind_to)
+		wlcr_wire_set_word(bytes + m.args[0].offset, bind_to);
 	if (c->nid_pairs) {
 		/* the journal keeps the app's ids; the compositor gets its own */
 		uint32_t up = down_to_up(c, sender);
@@ -427,6 +447,12 @@ static bool handle_request(struct wlcr_client *c, uint8_t *bytes, uint16_t size,
 		translate_ids(c, &m, bytes, false);
 		if (msg->flags & WLCR_MSG_DESTRUCTOR)
 			forget_pair(c, sender);
+	}
+	if (c->state == WLCR_CLIENT_WAITING) {
+		/* no compositor now: the journal has it, and the replay onto
+		 * the next one makes it so (a callback is asked for again) */
+		close_fds(fds, m.nfds);
+		return true;
 	}
 	if (wlcr_log_get_level() >= WLCR_LOG_DEBUG)
 		wlcr_debug("client %u -> %s@%u.%s (%u fds)", c->index, it->name, sender, msg->name,
@@ -438,15 +464,16 @@ static bool handle_request(struct wlcr_client *c, uint8_t *bytes, uint16_t size,
 	return true;
 }
 
-/* wl_registry.global/global_remove: present the proxy's names and clamped
- * versions; drop what the client must not see. Returns false to drop. */
+/* wl_registry.global/global_remove: the app's names and clamped versions
+ * (helper/names.h); what the app must not see is dropped. Returns false to
+ * drop. */
 static bool rewrite_registry_event(struct wlcr_client *c, const struct wlcr_wire_msg *m,
 				   uint8_t *bytes)
 {
-	struct wlcr_registry *reg = &c->proxy->registry;
+	struct wlcr_names *names = &c->journal.names;
 	if (m->opcode == WLCR_EVT_wl_registry_global) {
-		struct wlcr_global *g = wlcr_registry_from_upstream(reg, m->args[0].u,
-								    m->args[1].str, m->args[2].u);
+		struct wlcr_global *g = wlcr_registry_from_upstream(
+			&c->upstream->registry, m->args[0].u, m->args[1].str, m->args[2].u);
 		if (!g) {
 			wlcr_err("client %u: out of memory for global %s", c->index,
 				 m->args[1].str);
@@ -457,14 +484,29 @@ static bool rewrite_registry_event(struct wlcr_client *c, const struct wlcr_wire
 				   g->hidden_why);
 			return false;
 		}
-		wlcr_wire_set_word(bytes + m->args[0].offset, g->name);
-		wlcr_wire_set_word(bytes + m->args[2].offset, g->version);
+		struct wlcr_name *n = wlcr_names_by_upstream(names, m->args[0].u);
+		if (n && strcmp(n->interface, g->interface) != 0) {
+			/* the compositor gave the name to something else */
+			n->upstream = 0;
+			n = NULL;
+		}
+		if (!n)
+			n = wlcr_names_add(names, 0, g->interface, g->version, m->args[0].u);
+		if (!n) {
+			wlcr_err("client %u: out of memory for global %s", c->index, g->interface);
+			return false;
+		}
+		n->version = g->version;
+		wlcr_wire_set_word(bytes + m->args[0].offset, n->name);
+		wlcr_wire_set_word(bytes + m->args[2].offset, n->version);
 		return true;
 	}
-	struct wlcr_global *g = wlcr_registry_by_upstream(reg, m->args[0].u);
-	if (!g || g->hidden)
+	struct wlcr_name *n = wlcr_names_by_upstream(names, m->args[0].u);
+	if (!n)
 		return false;
-	wlcr_wire_set_word(bytes + m->args[0].offset, g->name);
+	/* kept, for a bind that crosses the removal */
+	n->removed = true;
+	wlcr_wire_set_word(bytes + m->args[0].offset, n->name);
 	return true;
 }
 
@@ -568,7 +610,8 @@ static bool handle_event(struct wlcr_client *c, uint8_t *bytes, uint16_t size, u
 		return false;
 	}
 	take_fds(&c->up, fds, m.nfds);
-	if ((c->restored || c->replay) && !translate_ids(c, &m, bytes, true)) {
+	if ((c->replayed || c->state == WLCR_CLIENT_REPLAYING) &&
+	    !translate_ids(c, &m, bytes, true)) {
 		close_fds(fds, m.nfds);
 		wlcr_client_close(c, "out of memory");
 		return false;
@@ -581,6 +624,7 @@ static bool handle_event(struct wlcr_client *c, uint8_t *bytes, uint16_t size, u
 	}
 	if (it == &wlcr_iface_wl_display && opcode == WLCR_EVT_wl_display_error) {
 		struct wlcr_object *bad = wlcr_journal_get(&c->journal, m.args[0].u);
+		c->compositor_error = true;
 		wlcr_err("client %u: wl_display.error from the compositor: %s@%u: code %u: %s",
 			 c->index, iface_name(bad), m.args[0].u, m.args[1].u,
 			 m.args[2].str ? m.args[2].str : "");
@@ -675,6 +719,17 @@ bool wlcr_client_process(struct wlcr_client *c, bool requests)
 	}
 }
 
+/* The connection to the compositor ended: by the compositor's choice
+ * (after a protocol error it told the app), or by its death, which the
+ * proxy's hook tells apart (helper/takeover.h: the client then waits). */
+static void up_lost(struct wlcr_client *c, const char *why)
+{
+	if (c->proxy->upstream_lost && !c->compositor_error)
+		c->proxy->upstream_lost(c, why);
+	else
+		wlcr_client_close(c, why);
+}
+
 static void drained(struct wlcr_client *c)
 {
 	void (*fn)(struct wlcr_client *, void *) = c->on_drained;
@@ -687,12 +742,17 @@ static bool flush(struct wlcr_client *c, struct wlcr_conn *conn, const char *sid
 {
 	if (c->quiesced && conn == &c->down)
 		return true;
+	if (conn->fd < 0) /* no compositor now */
+		return true;
 	int ret = wlcr_conn_flush(conn);
 	if (ret < 0 && ret != -EAGAIN) {
 		char why[64];
 		snprintf(why, sizeof(why), "write to %s: %s", side, strerror(-ret));
-		wlcr_client_close(c, why);
-		return false;
+		if (conn == &c->up)
+			up_lost(c, why);
+		else
+			wlcr_client_close(c, why);
+		return !c->dead && c->state != WLCR_CLIENT_WAITING;
 	}
 	if (ret == 0 && conn == &c->up && c->on_drained)
 		drained(c);
@@ -711,7 +771,10 @@ void wlcr_client_turn(struct wlcr_client *c, bool is_down, uint32_t events)
 	if (events & (EPOLLHUP | EPOLLERR) && wlcr_conn_out_full(to)) {
 		/* the peer is gone and its other side does not read: nobody
 		 * is left to take these bytes */
-		wlcr_client_close(c, is_down ? "client hung up" : "compositor hung up");
+		if (is_down)
+			wlcr_client_close(c, "client hung up");
+		else
+			up_lost(c, "compositor hung up");
 		return;
 	}
 	if (events & (EPOLLIN | EPOLLHUP | EPOLLERR) && !wlcr_conn_out_full(to)) {
@@ -727,23 +790,30 @@ void wlcr_client_turn(struct wlcr_client *c, bool is_down, uint32_t events)
 		if (ret < 0 && ret != -EAGAIN) {
 			char why[64];
 			snprintf(why, sizeof(why), "read from %s: %s", from_name, strerror(-ret));
-			wlcr_client_close(c, why);
+			if (is_down)
+				wlcr_client_close(c, why);
+			else
+				up_lost(c, why);
 			return;
 		}
 		if (!wlcr_client_process(c, is_down))
 			return;
 		if (!flush(c, to, to_name))
 			return;
-		if (from->eof) {
+		if (from->eof && is_down) {
 			/* hand over what is still queued, as a direct peer would
 			 * have received it, then go */
-			wlcr_conn_flush(to);
-			wlcr_client_close(c, is_down ? "client disconnected"
-						     : "compositor closed the connection");
+			if (to->fd >= 0)
+				wlcr_conn_flush(to);
+			wlcr_client_close(c, "client disconnected");
+			return;
+		}
+		if (from->eof) {
+			up_lost(c, "compositor closed the connection");
 			return;
 		}
 	}
-	update_interest(c);
+	wlcr_client_update_interest(c);
 }
 
 static void on_down(struct wlcr_source *src, uint32_t events)
@@ -791,12 +861,37 @@ struct wlcr_client *wlcr_client_new(struct wlcr_proxy *proxy, int down_fd, int u
 	wlcr_conn_init(&c->up, up_fd, proxy->opt.buffer_limit);
 	c->down_src.fd = c->up_src.fd = -1;
 	c->record_fd = -1;
+	c->upstream = proxy->upstream;
+	if (c->upstream)
+		wlcr_upstream_ref(c->upstream);
 	if (wlcr_journal_init(&c->journal) < 0) {
-		wlcr_journal_finish(&c->journal);
-		free(c);
+		wlcr_client_free(c);
 		return NULL;
 	}
 	return c;
+}
+
+int wlcr_client_attach_up(struct wlcr_client *c, int fd)
+{
+	wlcr_client_detach_up(c);
+	c->up.fd = fd;
+	if (c->proxy->loop.epfd >= 0 &&
+	    wlcr_loop_add(&c->proxy->loop, &c->up_src, fd, EPOLLIN, on_up, c) < 0) {
+		int e = errno;
+		wlcr_client_detach_up(c);
+		return -e;
+	}
+	c->compositor_error = false;
+	return 0;
+}
+
+void wlcr_client_detach_up(struct wlcr_client *c)
+{
+	wlcr_loop_remove(&c->proxy->loop, &c->up_src);
+	/* what was on its way either side is lost with the compositor: the
+	 * journal has what the app asked for, events are the next one's */
+	wlcr_conn_finish(&c->up);
+	wlcr_conn_init(&c->up, -1, c->proxy->opt.buffer_limit);
 }
 
 struct wlcr_client *wlcr_client_create(struct wlcr_proxy *proxy, int fd)
@@ -818,16 +913,15 @@ struct wlcr_client *wlcr_client_create(struct wlcr_proxy *proxy, int fd)
 	if (fstat(fd, &st) == 0)
 		c->sock_ino = st.st_ino;
 
-	int up = wlcr_unix_connect(proxy->upstream_path, SOCK_STREAM, 1);
-	if (up < 0) {
+	int up = c->upstream->down ? -ENOENT : wlcr_upstream_connect(c->upstream);
+	if (up < 0 && (!proxy->upstream_lost || !proxy->opt.compositor_timeout_ms)) {
 		char why[256];
 		snprintf(why, sizeof(why), "wlcr-proxy cannot connect to the compositor at %s: %s",
-			 proxy->upstream_path, strerror(-up));
+			 c->upstream->path, strerror(-up));
 		wlcr_err("client %u (pid %d): %s", c->index, (int)c->pid, why);
 		wlcr_client_refuse(fd, DISPLAY_ERROR_IMPLEMENTATION, why);
 		goto fail;
 	}
-	c->up.fd = up;
 	if (proxy->opt.record_dir) {
 		char path[4096];
 		snprintf(path, sizeof(path), "%s/client-%u.wlrec", proxy->opt.record_dir, c->index);
@@ -837,11 +931,18 @@ struct wlcr_client *wlcr_client_create(struct wlcr_proxy *proxy, int fd)
 				       path);
 	}
 	if (wlcr_loop_add(&proxy->loop, &c->down_src, fd, EPOLLIN, on_down, c) < 0 ||
-	    wlcr_loop_add(&proxy->loop, &c->up_src, up, EPOLLIN, on_up, c) < 0) {
+	    (up >= 0 && wlcr_client_attach_up(c, up) < 0)) {
 		wlcr_log_errno(WLCR_LOG_ERROR, "client %u: epoll", c->index);
 		goto fail;
 	}
 	wlcr_info("client %u: connected, pid %d, uid %u", c->index, (int)c->pid, (unsigned)c->uid);
+	if (up < 0) {
+		/* the compositor is away: the client waits for it like the rest */
+		char why[256];
+		snprintf(why, sizeof(why), "cannot connect to the compositor at %s: %s",
+			 c->upstream->path, strerror(-up));
+		proxy->upstream_lost(c, why);
+	}
 	return c;
 fail:
 	wlcr_client_free(c);
@@ -860,6 +961,8 @@ void wlcr_client_close(struct wlcr_client *c, const char *why)
 	wlcr_conn_finish(&c->down);
 	wlcr_conn_finish(&c->up);
 	drained(c); /* a dump waiting for it learns it is gone */
+	/* a replay under way tells its caller */
+	wlcr_replay_cancel(c, why ? why : "the client closed");
 }
 
 void wlcr_client_free(struct wlcr_client *c)
@@ -873,6 +976,8 @@ void wlcr_client_free(struct wlcr_client *c)
 	free(c->serials);
 	free(c->id_pairs);
 	wlcr_journal_finish(&c->journal);
+	if (c->upstream)
+		wlcr_upstream_unref(c->upstream);
 	free(c);
 }
 
@@ -911,16 +1016,17 @@ int wlcr_client_quiesce(struct wlcr_client *c, char *err, size_t errlen)
 		return -ENOTCONN;
 	}
 	c->quiesced = true;
-	update_interest(c);
+	wlcr_client_update_interest(c);
 	wlcr_info("client %u: quiesced for a dump", c->index);
 	/* and into the compositor, so that the journal and the compositor
-	 * agree: the rest goes as the compositor reads (on_drained) */
-	int ret = wlcr_conn_flush(&c->up);
+	 * agree: the rest goes as the compositor reads (on_drained); with no
+	 * compositor now, the journal is all there is */
+	int ret = c->up.fd >= 0 ? wlcr_conn_flush(&c->up) : 0;
 	if (ret < 0 && ret != -EAGAIN) {
 		snprintf(err, errlen, "client %u: write to the compositor: %s", c->index,
 			 strerror(-ret));
 		c->quiesced = false;
-		update_interest(c);
+		wlcr_client_update_interest(c);
 		return ret;
 	}
 	return ret == -EAGAIN ? 1 : 0;
@@ -934,15 +1040,34 @@ void wlcr_client_resume(struct wlcr_client *c)
 	c->on_drained = NULL;
 	wlcr_info("client %u: resumed (%u pings answered meanwhile)", c->index, c->pings_answered);
 	if (flush(c, &c->down, "client"))
-		update_interest(c);
+		wlcr_client_update_interest(c);
 }
 
 void wlcr_client_kick(struct wlcr_client *c)
 {
 	if (c->dead)
 		return;
+	/* requests a replay held, complete in the buffer already */
+	if (c->state == WLCR_CLIENT_CONNECTED && wlcr_conn_in_len(&c->down) &&
+	    !wlcr_client_process(c, true))
+		return;
 	if (flush(c, &c->up, "compositor") && flush(c, &c->down, "client"))
-		update_interest(c);
+		wlcr_client_update_interest(c);
+}
+
+const char *wlcr_client_state_name(const struct wlcr_client *c)
+{
+	switch (c->state) {
+	case WLCR_CLIENT_CONNECTED:
+		return "connected";
+	case WLCR_CLIENT_RESTORED:
+		return "restored, waiting for its replay";
+	case WLCR_CLIENT_REPLAYING:
+		return c->moving ? "moving" : "replaying";
+	case WLCR_CLIENT_WAITING:
+		return "waiting for the compositor";
+	}
+	return "?";
 }
 
 struct describe_ctx {

@@ -14,13 +14,29 @@
 #include "serials.h"
 
 struct wlcr_proxy;
+struct wlcr_upstream;
+
+enum wlcr_client_state {
+	WLCR_CLIENT_CONNECTED, /* forwarding both ways */
+	WLCR_CLIENT_RESTORED,  /* a restored app's connection, its replay not started */
+	WLCR_CLIENT_REPLAYING, /* its journal is being replayed onto the compositor */
+	WLCR_CLIENT_WAITING,   /* its compositor is gone; its requests are journaled */
+};
 
 struct wlcr_client {
 	struct wlcr_proxy *proxy;
-	struct wlcr_client *next; /* proxy->clients list */
-	uint32_t index;		  /* number in log lines: "client 3" */
-	struct wlcr_conn down;	  /* to the app */
-	struct wlcr_conn up;	  /* to the compositor */
+	struct wlcr_client *next;	/* proxy->clients list */
+	uint32_t index;			/* number in log lines: "client 3" */
+	struct wlcr_conn down;		/* to the app */
+	struct wlcr_conn up;		/* to the compositor (fd -1 while waiting for it) */
+	struct wlcr_upstream *upstream; /* its compositor */
+	enum wlcr_client_state state;
+	/* a replay under way for a move to another compositor (wlr ls) */
+	bool moving;
+	/* what helper/takeover.c does next, once the loop's batch is done:
+	 * never while the client's own messages are being handled */
+	enum { WLCR_TAKEOVER_NONE, WLCR_TAKEOVER_WAIT, WLCR_TAKEOVER_REPLAY } takeover_next;
+	void *takeover_data;
 	struct wlcr_source down_src, up_src;
 	struct wlcr_journal journal;
 	pid_t pid;	 /* as the proxy (host) sees it */
@@ -38,10 +54,16 @@ struct wlcr_client {
 	 * the client closes first (c->dead then tells). */
 	void (*on_drained)(struct wlcr_client *c, void *data);
 	void *on_drained_data;
-	/* restored from an image: replay under way (replay) or done (restored) */
+	/* the replay engine's state (helper/replay.h), while and after one */
 	struct wlcr_replay *replay;
-	bool restored;
+	/* replayed at least once: server ids of an earlier compositor are
+	 * the app's inert objects, new ones are paired (id_pairs) */
+	bool replayed;
 	bool first_message_seen;
+	uint8_t restore_token[16]; /* WLCR_CLIENT_RESTORED: its image's */
+	/* the compositor sent it a wl_display.error: the disconnect that
+	 * follows is the compositor's choice, not its death */
+	bool compositor_error;
 	/* restored into a time namespace: its CLOCK_MONOTONIC minus the
 	 * compositor's, in ms, added to the timestamps of events */
 	int64_t time_offset_ms;
@@ -85,6 +107,10 @@ void wlcr_client_refuse(int fd, uint32_t code, const char *why);
  * send what is queued towards it, read at most WLCR_CLIENT_TURN_BYTES
  * from it, handle the complete messages and pass them on. */
 void wlcr_client_turn(struct wlcr_client *c, bool is_down, uint32_t events);
+/* A new connection to the compositor (fd), the old one dropped with what
+ * was on its way. Returns 0 or -errno. */
+int wlcr_client_attach_up(struct wlcr_client *c, int fd);
+void wlcr_client_detach_up(struct wlcr_client *c);
 /* Closes both connections now; the memory is freed by wlcr_client_free. */
 void wlcr_client_close(struct wlcr_client *c, const char *why);
 void wlcr_client_free(struct wlcr_client *c);
@@ -98,9 +124,15 @@ int wlcr_client_quiesce(struct wlcr_client *c, char *err, size_t errlen);
 /* After the dump, whatever its result: the queued events go out. */
 void wlcr_client_resume(struct wlcr_client *c);
 
-/* Sends what was queued outside the client's own event handling (the
- * replay, started from the control socket). */
+/* Sends what was queued outside the client's own event handling (a replay,
+ * started from the control socket), and handles requests that waited. */
 void wlcr_client_kick(struct wlcr_client *c);
+/* Watches both connections as the state says (a replay holds the app's
+ * requests in its socket; a client waiting for its compositor has none). */
+void wlcr_client_update_interest(struct wlcr_client *c);
+/* Its state for people: "connected", "waiting for the compositor",
+ * "replaying", "moving", "restored, waiting for its replay". */
+const char *wlcr_client_state_name(const struct wlcr_client *c);
 
 /* A serial for an event the proxy makes up (a leave after a restore):
  * newer than every serial the app has seen, and never valid upstream. */

@@ -12,7 +12,9 @@
 #include "ctl.h"
 #include "log.h"
 #include "proxy.h"
-#include "replay.h"
+#include "restore.h"
+#include "takeover.h"
+#include "upstream.h"
 #include "snapshot.h"
 
 #ifndef WLCR_VERSION
@@ -87,6 +89,8 @@ static void fill_client(CtlClient *out, const struct wlcr_client *c)
 	out->has_requests = out->has_events = true;
 	out->requests = c->journal.requests;
 	out->events = c->journal.events;
+	out->state = (char *)wlcr_client_state_name(c);
+	out->compositor = c->upstream ? c->upstream->path : NULL;
 }
 
 static int list(struct wlcr_proxy *proxy, CtlReply *reply)
@@ -124,7 +128,7 @@ static Image *snapshot(struct wlcr_client *c, char *err, size_t errlen)
 	img->has_pid_in_ns = true;
 	img->pid_in_ns = c->pid_in_ns;
 	img->proxy_socket = strdup(c->proxy->socket_path);
-	img->compositor = strdup(c->proxy->upstream_path);
+	img->compositor = strdup(c->upstream->path);
 	if (!img->proxy_socket || !img->compositor)
 		goto nomem;
 	img->token.data = malloc(1); /* the plugin sets it; required in proto2 */
@@ -148,7 +152,7 @@ static Image *snapshot(struct wlcr_client *c, char *err, size_t errlen)
 		memcpy(img->partial_request.data, wlcr_conn_in_data(&c->down), in);
 		img->partial_request.len = in;
 	}
-	int ret = wlcr_snapshot_build(&c->journal, &c->proxy->registry, c->pid, img);
+	int ret = wlcr_snapshot_build(&c->journal, c->pid, img);
 	if (ret == 0)
 		return img;
 	snprintf(err, errlen, "client %u: cannot save its journal: %s", c->index, strerror(-ret));
@@ -274,7 +278,7 @@ static void restore(struct wlcr_control *ctl, CtlRequest *req, char *err, size_t
 	}
 	Image *img = req->image;
 	req->image = NULL; /* ours now, whatever happens */
-	wlcr_replay_register(ctl->proxy, img, err, errlen);
+	wlcr_restore_register(ctl->proxy, img, err, errlen);
 }
 
 static void close_pool_fds(struct wlcr_control *ctl)
@@ -310,30 +314,84 @@ static bool take_pool_fds(struct wlcr_control *ctl, char *err, size_t errlen)
 	return true;
 }
 
+/* A restore's or a move's end: the answer this connection owes. */
+static void answer_later(struct wlcr_client *c, void *data, const char *error)
+{
+	struct wlcr_control *ctl = data;
+	if (ctl->dead || ctl->replaying != c->index)
+		return;
+	ctl->replaying = 0;
+	CtlReply reply = CTL_REPLY__INIT;
+	send_reply(ctl, &reply, error);
+}
+
+static void restore_ended(struct wlcr_client *c, void *data, const char *error)
+{
+	answer_later(c, data, error);
+	if (error) {
+		/* half a restore must not run (the plugin kills the task) */
+		wlcr_client_close(c, "replay failed");
+		return;
+	}
+	c->state = WLCR_CLIENT_CONNECTED;
+	wlcr_client_update_interest(c);
+}
+
 /* Returns true when the answer comes later, when the replay ends. */
 static bool replay(struct wlcr_control *ctl, const CtlRequest *req, char *err, size_t errlen)
 {
-	if (ctl->uid != 0) {
-		snprintf(err, errlen, "only root may restore");
-		return false;
-	}
 	if (!take_pool_fds(ctl, err, errlen))
 		return false;
 	for (struct wlcr_client *c = ctl->proxy->clients; c; c = c->next) {
-		if (c->dead || !c->replay)
+		if (!wlcr_restore_waits(c, req->token.data, req->token.len))
 			continue;
-		if (wlcr_replay_start(c, ctl, req->token.data, req->token.len, ctl->pool_fds,
-				      ctl->npool_fds, req->has_pid ? req->pid : 0, err,
-				      errlen) == 0) {
-			ctl->npool_fds = 0; /* the replay owns them */
-			ctl->replaying = c->index;
-			wlcr_client_kick(c);
-			return true;
+		struct wlcr_replay_end end = { restore_ended, ctl };
+		c->state = WLCR_CLIENT_REPLAYING;
+		if (wlcr_restore_replay(c, ctl->pool_fds, ctl->npool_fds,
+					req->has_pid ? req->pid : 0, end, err, errlen) < 0) {
+			c->state = WLCR_CLIENT_RESTORED;
+			return false;
 		}
+		close_pool_fds(ctl); /* the replay has its own */
+		ctl->replaying = c->index;
+		wlcr_client_kick(c);
+		return true;
 	}
 	if (!err[0])
 		snprintf(err, errlen, "no restored connection waits for this token");
 	return false;
+}
+
+/* CTL_MOVE: the answer comes when the client runs on the other compositor
+ * (or is back on its own after a failed move). */
+static bool move(struct wlcr_control *ctl, const CtlRequest *req, char *err, size_t errlen)
+{
+	/* the client's number first, then the app's pid */
+	struct wlcr_client *c = req->has_client ? client_by_index(ctl->proxy, req->client) : NULL;
+	for (struct wlcr_client *k = ctl->proxy->clients; k && !c && req->has_pid; k = k->next)
+		if (!k->dead && (k->pid == req->pid || k->pid_in_ns == req->pid))
+			c = k;
+	if (!c) {
+		snprintf(err, errlen, "no client of this proxy is %s %d",
+			 req->has_client ? "number" : "pid",
+			 req->has_client ? (int)req->client : (int)req->pid);
+		return false;
+	}
+	if (ctl->uid != 0 && ctl->uid != c->uid) {
+		snprintf(err, errlen, "client %u belongs to uid %u", c->index, (unsigned)c->uid);
+		return false;
+	}
+	if (!req->to || !req->to[0]) {
+		snprintf(err, errlen, "move without a compositor to move to");
+		return false;
+	}
+	struct wlcr_replay_end end = { answer_later, ctl };
+	ctl->replaying = c->index;
+	if (wlcr_takeover_move(c, req->to, end, err, errlen) < 0) {
+		ctl->replaying = 0;
+		return false;
+	}
+	return true;
 }
 
 static void send_reply(struct wlcr_control *ctl, CtlReply *reply, const char *err)
@@ -342,7 +400,7 @@ static void send_reply(struct wlcr_control *ctl, CtlReply *reply, const char *er
 	reply->proxy_version = WLCR_VERSION;
 	reply->has_proxy_pid = true;
 	reply->proxy_pid = getpid();
-	reply->upstream = ctl->proxy->upstream_path;
+	reply->upstream = ctl->proxy->upstream->path;
 	if (err && err[0]) {
 		reply->error = (char *)err;
 		wlcr_warn("control: %s", err);
@@ -360,15 +418,6 @@ static void free_reply(CtlReply *reply)
 	}
 	if (reply->image)
 		image__free_unpacked(reply->image, NULL);
-}
-
-void wlcr_control_replay_done(struct wlcr_control *ctl, struct wlcr_client *c, const char *error)
-{
-	if (ctl->dead || ctl->replaying != c->index)
-		return;
-	ctl->replaying = 0;
-	CtlReply reply = CTL_REPLY__INIT;
-	send_reply(ctl, &reply, error);
 }
 
 static void handle(struct wlcr_control *ctl, CtlRequest *req, bool bad_version)
@@ -407,7 +456,11 @@ static void handle(struct wlcr_control *ctl, CtlRequest *req, bool bad_version)
 			break;
 		case CTL_OP__CTL_REPLAY:
 			if (replay(ctl, req, err, sizeof(err)))
-				return; /* answered by wlcr_control_replay_done */
+				return; /* answered when the replay ends */
+			break;
+		case CTL_OP__CTL_MOVE:
+			if (move(ctl, req, err, sizeof(err)))
+				return; /* answered when the move ends */
 			break;
 		default:
 			snprintf(err, sizeof(err), "request %d is not supported by this proxy",
@@ -426,10 +479,11 @@ static void control_close(struct wlcr_control *ctl)
 	/* whatever happened to the dump, the apps go on */
 	resume_all(ctl);
 	if (ctl->replaying) {
+		/* a restore nobody waits for fails; a move goes on */
 		struct wlcr_client *c = client_by_index(ctl->proxy, ctl->replaying);
 		ctl->replaying = 0;
-		if (c)
-			wlcr_replay_detach_control(c);
+		if (c && c->state == WLCR_CLIENT_REPLAYING && !c->moving)
+			wlcr_replay_cancel(c, "the restore gave up waiting");
 	}
 	wlcr_ctl_frame_clear(&ctl->frame);
 	close_pool_fds(ctl);

@@ -13,8 +13,6 @@ struct wlcr_source;
 struct wlcr_control;
 struct wlcr_client;
 
-/* A replay this connection waited for ended: error NULL for success. */
-void wlcr_control_replay_done(struct wlcr_control *ctl, struct wlcr_client *c, const char *error);
 void wlcr_control_accept(struct wlcr_source *src, uint32_t events);
 /* Frees connections closed in this loop batch. */
 void wlcr_control_reap(struct wlcr_proxy *proxy);

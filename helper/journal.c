@@ -910,6 +910,7 @@ int wlcr_journal_init(struct wlcr_journal *j)
 {
 	memset(j, 0, sizeof(*j));
 	wlcr_objmap_init(&j->map);
+	wlcr_names_init(&j->names);
 	if (policies_init() < 0)
 		return -ENOMEM;
 	if (!object_new(j, 1, &wlcr_iface_wl_display, 1))
@@ -926,6 +927,7 @@ void wlcr_journal_finish(struct wlcr_journal *j)
 {
 	wlcr_objmap_for_each(&j->map, free_one, j);
 	wlcr_objmap_finish(&j->map);
+	wlcr_names_finish(&j->names);
 }
 
 struct wlcr_object *wlcr_journal_get(const struct wlcr_journal *j, uint32_t id)

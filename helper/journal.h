@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "names.h"
 #include "objmap.h"
 #include "protocol.h"
 #include "wire.h"
@@ -110,6 +111,8 @@ struct wlcr_object {
 
 struct wlcr_journal {
 	struct wlcr_objmap map;
+	/* the global names the app was told, and what they stand for now */
+	struct wlcr_names names;
 	uint32_t nlive;
 	size_t bytes;  /* heap held by the journal, for wlcr ls and the tests */
 	unsigned nfds; /* fds it keeps (shm pools' constructors) */

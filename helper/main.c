@@ -39,6 +39,9 @@ static const char usage[] =
 	"                         (default: an eighth of the open files limit, <= 4096)\n"
 	"      --max-client-objects N  live objects per client (default 100000)\n"
 	"      --max-client-journal N  journal bytes per client (default 67108864)\n"
+	"      --compositor-timeout S  when the compositor goes away, its clients wait\n"
+	"                         this long for it to come back and are replayed onto\n"
+	"                         it (default 60; 0: they are closed at once)\n"
 	"  -l, --log-level L      silent, error, warn, info (default) or debug\n"
 	"  -h, --help             this text\n"
 	"  -v, --version          print the version\n";
@@ -52,6 +55,7 @@ enum {
 	OPT_MAX_FDS,
 	OPT_MAX_OBJECTS,
 	OPT_MAX_JOURNAL,
+	OPT_COMPOSITOR_TIMEOUT,
 };
 
 /* The soft open-files limit up to the hard one: every client costs the
@@ -94,6 +98,7 @@ int main(int argc, char **argv)
 		{ "max-client-fds", required_argument, NULL, OPT_MAX_FDS },
 		{ "max-client-objects", required_argument, NULL, OPT_MAX_OBJECTS },
 		{ "max-client-journal", required_argument, NULL, OPT_MAX_JOURNAL },
+		{ "compositor-timeout", required_argument, NULL, OPT_COMPOSITOR_TIMEOUT },
 		{ "log-level", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'v' },
@@ -106,6 +111,7 @@ int main(int argc, char **argv)
 		.buffer_limit = 4 << 20,
 		.max_client_objects = 100000,
 		.max_client_journal = 64 << 20,
+		.compositor_timeout_ms = 60000,
 	};
 	long max_fds = -1;
 	int level = WLCR_LOG_INFO, c;
@@ -147,6 +153,17 @@ int main(int argc, char **argv)
 			break;
 		case OPT_RECORD:
 			opt.record_dir = optarg;
+			break;
+		case OPT_COMPOSITOR_TIMEOUT:
+			if (parse_int(optarg, 0, 86400, &v) < 0) {
+				fprintf(stderr,
+					"wlcr-proxy: --compositor-timeout: expected 0..86400 "
+					"seconds: "
+					"%s\n",
+					optarg);
+				return 2;
+			}
+			opt.compositor_timeout_ms = (unsigned)v * 1000;
 			break;
 		case OPT_MAX_FDS:
 		case OPT_MAX_OBJECTS:

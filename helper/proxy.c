@@ -19,7 +19,9 @@
 #include "control.h"
 #include "ctl.h"
 #include "log.h"
-#include "replay.h"
+#include "restore.h"
+#include "takeover.h"
+#include "upstream.h"
 
 static int resolve(char *buf, size_t cap, const char *name, const char *what)
 {
@@ -124,14 +126,15 @@ int wlcr_proxy_init(struct wlcr_proxy *proxy, const struct wlcr_proxy_options *o
 	proxy->opt = *opt;
 	proxy->listen_fd = proxy->lock_fd = proxy->ctl_fd = -1;
 	proxy->acceptor.reserve_fd = -1;
+	proxy->listen_again.src.fd = -1;
 	proxy->loop.epfd = -1;
 
+	char upstream_path[108];
 	if ((ret = resolve(proxy->socket_path, sizeof(proxy->socket_path), opt->socket_name,
 			   "listening")) < 0 ||
-	    (ret = resolve(proxy->upstream_path, sizeof(proxy->upstream_path), opt->upstream,
-			   "compositor")) < 0)
+	    (ret = resolve(upstream_path, sizeof(upstream_path), opt->upstream, "compositor")) < 0)
 		return ret;
-	if (strcmp(proxy->socket_path, proxy->upstream_path) == 0) {
+	if (strcmp(proxy->socket_path, upstream_path) == 0) {
 		wlcr_err("the proxy cannot listen on the compositor's own socket %s",
 			 proxy->socket_path);
 		return -EINVAL;
@@ -141,12 +144,15 @@ int wlcr_proxy_init(struct wlcr_proxy *proxy, const struct wlcr_proxy_options *o
 		wlcr_err("socket path too long: %s", proxy->socket_path);
 		return -ENAMETOOLONG;
 	}
-	ret = wlcr_registry_init(&proxy->registry, opt->shm_only, opt->allow_unknown);
-	if (ret < 0)
-		return ret;
 	if (opt->compat_file) {
+		/* read once here for its errors; each compositor's table reads
+		 * it again (helper/upstream.c) */
+		struct wlcr_registry probe;
 		int line = 0;
-		ret = wlcr_registry_load_compat(&proxy->registry, opt->compat_file, &line);
+		ret = wlcr_registry_init(&probe, opt->shm_only, opt->allow_unknown);
+		if (ret == 0)
+			ret = wlcr_registry_load_compat(&probe, opt->compat_file, &line);
+		wlcr_registry_finish(&probe);
 		if (ret == -EINVAL) {
 			wlcr_err("%s:%d: expected \"interface version\"", opt->compat_file, line);
 			return ret;
@@ -156,6 +162,12 @@ int wlcr_proxy_init(struct wlcr_proxy *proxy, const struct wlcr_proxy_options *o
 			return ret;
 		}
 	}
+	proxy->upstream = wlcr_upstream_get(proxy, upstream_path);
+	if (!proxy->upstream) {
+		wlcr_err("out of memory");
+		return -ENOMEM;
+	}
+	proxy->upstream_lost = wlcr_takeover_upstream_lost;
 	wlcr_acceptor_init(&proxy->acceptor);
 	if ((ret = wlcr_loop_init(&proxy->loop)) < 0) {
 		wlcr_err("epoll: %s", strerror(-ret));
@@ -232,7 +244,7 @@ int wlcr_proxy_run(struct wlcr_proxy *proxy)
 		wlcr_log_errno(WLCR_LOG_ERROR, "signalfd");
 		return -errno;
 	}
-	wlcr_info("serving %s for %s (control %s)", proxy->socket_path, proxy->upstream_path,
+	wlcr_info("serving %s for %s (control %s)", proxy->socket_path, proxy->upstream->path,
 		  proxy->ctl_path);
 	if (proxy->opt.ready_fd >= 0) {
 		/* readiness: scripts wait for this line instead of sleeping */
@@ -244,6 +256,7 @@ int wlcr_proxy_run(struct wlcr_proxy *proxy)
 	int ret = 0;
 	while (!proxy->loop.quit) {
 		ret = wlcr_loop_dispatch(&proxy->loop, -1);
+		wlcr_takeover_run_deferred(proxy);
 		reap_dead(proxy);
 		if (ret < 0) {
 			wlcr_err("event loop: %s", strerror(-ret));
@@ -258,7 +271,7 @@ int wlcr_proxy_run(struct wlcr_proxy *proxy)
 void wlcr_proxy_finish(struct wlcr_proxy *proxy)
 {
 	wlcr_control_finish(proxy);
-	wlcr_replay_finish_all(proxy);
+	wlcr_restore_finish_all(proxy);
 	for (struct wlcr_client *c = proxy->clients; c; c = c->next)
 		wlcr_client_close(c, "proxy shutting down");
 	reap_dead(proxy);
@@ -276,6 +289,6 @@ void wlcr_proxy_finish(struct wlcr_proxy *proxy)
 	}
 	wlcr_acceptor_finish(&proxy->acceptor);
 	wlcr_timer_finish(&proxy->loop, &proxy->listen_again);
+	wlcr_upstream_free_all(proxy);
 	wlcr_loop_finish(&proxy->loop);
-	wlcr_registry_finish(&proxy->registry);
 }

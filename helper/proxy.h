@@ -9,11 +9,11 @@
 
 #include "accept.h"
 #include "loop.h"
-#include "registry.h"
 
 struct wlcr_client;
 struct wlcr_control;
 struct wlcr_restore;
+struct wlcr_upstream;
 
 struct wlcr_proxy_options {
 	const char *socket_name; /* under $XDG_RUNTIME_DIR, or an absolute path */
@@ -33,16 +33,22 @@ struct wlcr_proxy_options {
 	unsigned max_client_fds;
 	uint32_t max_client_objects;
 	size_t max_client_journal;
+	/* how long clients wait for a compositor that went away before they
+	 * are closed (0: they are closed at once, as a direct client is) */
+	unsigned compositor_timeout_ms;
 };
 
 struct wlcr_proxy {
 	struct wlcr_proxy_options opt;
 	struct wlcr_loop loop;
-	struct wlcr_registry registry;
+	struct wlcr_upstream *upstream;	 /* --upstream: where new clients go */
+	struct wlcr_upstream *upstreams; /* every compositor in use */
+	/* a client's connection to its compositor ended, not by the
+	 * compositor's choice (helper/takeover.h); NULL: closed with it */
+	void (*upstream_lost)(struct wlcr_client *c, const char *why);
 	char socket_path[108];
 	char lock_path[113];
 	char ctl_path[113];
-	char upstream_path[108];
 	int listen_fd, lock_fd, ctl_fd;
 	struct wlcr_acceptor acceptor;	/* accepting when fds run out */
 	struct wlcr_timer listen_again; /* listening paused: no fd at all */

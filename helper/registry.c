@@ -50,7 +50,6 @@ static int compat_set(struct wlcr_registry *reg, const char *interface, uint32_t
 int wlcr_registry_init(struct wlcr_registry *reg, bool shm_only, bool allow_unknown)
 {
 	memset(reg, 0, sizeof(*reg));
-	reg->next_name = 1;
 	reg->shm_only = shm_only;
 	reg->allow_unknown = allow_unknown;
 	for (size_t i = 0; i < sizeof(baseline) / sizeof(baseline[0]); i++)
@@ -109,12 +108,11 @@ struct wlcr_global *wlcr_registry_by_upstream(struct wlcr_registry *reg, uint32_
 	return NULL;
 }
 
-struct wlcr_global *wlcr_registry_by_name(struct wlcr_registry *reg, uint32_t name)
+void wlcr_registry_forget_globals(struct wlcr_registry *reg)
 {
 	for (size_t i = 0; i < reg->nglobals; i++)
-		if (reg->globals[i].name == name)
-			return &reg->globals[i];
-	return NULL;
+		free(reg->globals[i].interface);
+	reg->nglobals = 0;
 }
 
 static void classify(struct wlcr_registry *reg, struct wlcr_global *g)
@@ -174,7 +172,6 @@ struct wlcr_global *wlcr_registry_from_upstream(struct wlcr_registry *reg, uint3
 	if (!g->interface)
 		return NULL;
 	reg->nglobals++;
-	g->name = reg->next_name++;
 	g->upstream_name = upstream_name;
 	g->upstream_version = version;
 	classify(reg, g);

@@ -1,10 +1,9 @@
-/* Global virtualisation, shared by every client of one proxy.
- *
- * Clients see the proxy's own global names, stable for the proxy's life and
- * mapped to the compositor's, and versions clamped to what the proxy can
- * journal and to a portable baseline (the --compat table), so that a client
- * checkpointed on one compositor finds the same globals and versions on
- * another. */
+/* One compositor's globals, as the proxy presents them to every client of
+ * that compositor: the versions clamped to what the proxy can journal and to
+ * a portable baseline (the --compat table), so that a client checkpointed
+ * on one compositor finds the same globals and versions on another, and the
+ * globals the proxy cannot journal hidden. The names each client sees are
+ * its own (helper/names.h). */
 #ifndef WLCR_REGISTRY_H
 #define WLCR_REGISTRY_H
 
@@ -13,7 +12,6 @@
 #include <stdint.h>
 
 struct wlcr_global {
-	uint32_t name;		/* the proxy's name, what clients see */
 	uint32_t upstream_name; /* the compositor's */
 	char *interface;
 	uint32_t version;	   /* advertised: clamped */
@@ -30,7 +28,6 @@ struct wlcr_compat_entry {
 struct wlcr_registry {
 	struct wlcr_global *globals;
 	size_t nglobals, cap;
-	uint32_t next_name;
 	struct wlcr_compat_entry *compat;
 	size_t ncompat;
 	bool shm_only;
@@ -44,11 +41,12 @@ void wlcr_registry_finish(struct wlcr_registry *reg);
  * number in *ret_line. */
 int wlcr_registry_load_compat(struct wlcr_registry *reg, const char *path, int *ret_line);
 
-/* A wl_registry.global from the compositor: the global the client must
- * see instead (check ->hidden), or NULL on allocation failure. */
+/* A wl_registry.global from the compositor: the global as clients see it
+ * (check ->hidden), or NULL on allocation failure. */
 struct wlcr_global *wlcr_registry_from_upstream(struct wlcr_registry *reg, uint32_t upstream_name,
 						const char *interface, uint32_t version);
 struct wlcr_global *wlcr_registry_by_upstream(struct wlcr_registry *reg, uint32_t upstream_name);
-struct wlcr_global *wlcr_registry_by_name(struct wlcr_registry *reg, uint32_t name);
+/* The compositor went away: its globals with it (the compat table stays). */
+void wlcr_registry_forget_globals(struct wlcr_registry *reg);
 
 #endif

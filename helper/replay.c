@@ -10,18 +10,11 @@
 #include <unistd.h>
 
 #include "client.h"
-#include "control.h"
 #include "log.h"
 #include "protocols.h"
 #include "proxy.h"
-#include "snapshot.h"
+#include "upstream.h"
 #include "wire.h"
-
-/* an image registered by CTL_RESTORE, waiting for its connection */
-struct wlcr_restore {
-	struct wlcr_restore *next;
-	Image *img;
-};
 
 enum phase {
 	PHASE_IDS = 1,	/* syncs on every id below next_id */
@@ -32,10 +25,9 @@ enum phase {
 };
 
 struct wlcr_replay {
-	Image *img;
-	int *pool_fds; /* by index in img->pools */
+	struct wlcr_replay_end end;
+	int *pool_fds; /* a restore's, by index in its image's pools */
 	size_t npools;
-	struct wlcr_control *ctl;
 	enum phase phase;
 	bool running;
 	uint32_t next_id;   /* the client's next new id */
@@ -47,109 +39,23 @@ struct wlcr_replay {
 	 * from an idle callback) */
 	unsigned configures_pending;
 	bool barrier_passed;
-	/* outputs and seats the app bound, by the old compositor's name: each
-	 * to a distinct one here (its name), or 0 when this compositor has
-	 * fewer: that one vanished */
-	struct instance {
-		uint32_t old, now;
-	} * instances;
-	size_t ninstances;
 	/* objects that got a differing event since their last done (outputs):
 	 * their done goes to the app, a done after nothing new does not */
 	uint32_t *changed;
 	size_t nchanged;
-	/* the compositor's globals now (upstream names): the proxy's table
-	 * also remembers those removed while no client listened */
+	/* the compositor's globals now (its names), as its registries tell */
 	uint32_t *present;
 	size_t npresent;
 };
 
-/* ---- registration and claim --------------------------------------------- */
-
 static const char *const core_globals[] = { "wl_compositor", "wl_shm", "xdg_wm_base" };
 
-int wlcr_replay_register(struct wlcr_proxy *proxy, Image *img, char *err, size_t errlen)
+bool wlcr_replay_core_global(const char *interface)
 {
-	if (img->token.len != 16 || !img->journal) {
-		snprintf(err, errlen, "image without a token or a journal");
-		goto fail;
-	}
-	for (struct wlcr_restore *r = proxy->restores; r; r = r->next)
-		if (memcmp(r->img->token.data, img->token.data, 16) == 0) {
-			/* criu retried: the newer registration wins */
-			image__free_unpacked(r->img, NULL);
-			r->img = img;
-			return 0;
-		}
-	/* everything the journal names must be known here */
-	struct wlcr_journal probe;
-	if (wlcr_journal_init(&probe) < 0) {
-		snprintf(err, errlen, "out of memory");
-		goto fail;
-	}
-	int ret = wlcr_snapshot_load(&probe, img, err, errlen);
-	wlcr_journal_finish(&probe);
-	if (ret < 0)
-		goto fail;
-	/* a core global the app bound must exist on this compositor; the
-	 * proxy learns the compositor's globals from its clients, so an
-	 * empty table is checked again during the replay */
-	if (proxy->registry.nglobals) {
-		for (size_t i = 0; i < img->journal->n_objects; i++) {
-			const JObject *o = img->journal->objects[i];
-			for (size_t k = 0; o->interface && k < 3; k++) {
-				if (strcmp(o->interface, core_globals[k]) != 0)
-					continue;
-				bool found = false;
-				for (size_t g = 0; g < proxy->registry.nglobals; g++)
-					found |= strcmp(proxy->registry.globals[g].interface,
-							o->interface) == 0 &&
-						 proxy->registry.globals[g].upstream_name;
-				if (!found) {
-					snprintf(err, errlen,
-						 "the compositor at %s has no %s, which the app "
-						 "needs",
-						 proxy->upstream_path, o->interface);
-					goto fail;
-				}
-			}
-		}
-	}
-	struct wlcr_restore *r = calloc(1, sizeof(*r));
-	if (!r) {
-		snprintf(err, errlen, "out of memory");
-		goto fail;
-	}
-	r->img = img;
-	r->next = proxy->restores;
-	proxy->restores = r;
-	wlcr_info("restore of pid %d registered: %zu objects", img->pid, img->journal->n_objects);
-	return 0;
-fail:
-	image__free_unpacked(img, NULL);
-	return -EINVAL;
-}
-
-void wlcr_replay_finish_all(struct wlcr_proxy *proxy)
-{
-	while (proxy->restores) {
-		struct wlcr_restore *r = proxy->restores;
-		proxy->restores = r->next;
-		image__free_unpacked(r->img, NULL);
-		free(r);
-	}
-}
-
-static int queue_raw(struct wlcr_client *c, const ProtobufCBinaryData *b, unsigned nfds)
-{
-	int fds[WLCR_MAX_FDS_OUT];
-	/* fds that were in flight cannot be restored; /dev/null keeps the
-	 * app's fd queue in step with its messages */
-	if (nfds > WLCR_MAX_FDS_OUT)
-		nfds = WLCR_MAX_FDS_OUT;
-	for (unsigned i = 0; i < nfds; i++)
-		fds[i] = open("/dev/null", O_RDWR | O_CLOEXEC);
-	return wlcr_conn_write(&c->down, b->data, b->len, fds, nfds);
+	for (size_t k = 0; k < sizeof(core_globals) / sizeof(core_globals[0]); k++)
+		if (strcmp(interface, core_globals[k]) == 0)
+			return true;
+	return false;
 }
 
 /* ---- sending ---------------------------------------------------------------- */
@@ -210,25 +116,29 @@ static bool is_temp(const struct wlcr_replay *rp, uint32_t id)
 static void fail(struct wlcr_client *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static bool took_change(struct wlcr_replay *rp, uint32_t id);
 
+/* Tells the caller; the replay's state stays until the client goes or the
+ * next replay starts: code up the stack may still look at it. */
 static void finish(struct wlcr_client *c, const char *error)
 {
 	struct wlcr_replay *rp = c->replay;
-	if (rp->ctl)
-		wlcr_control_replay_done(rp->ctl, c, error);
-	rp->ctl = NULL;
+	struct wlcr_replay_end end = rp->end;
 	rp->running = false;
+	rp->end.fn = NULL;
+	if (end.fn)
+		end.fn(c, end.data, error);
 }
 
 static void fail(struct wlcr_client *c, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
+	if (!c->replay->running)
+		return;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	wlcr_err("client %u: replay failed: %s", c->index, msg);
 	finish(c, msg);
-	wlcr_client_close(c, "replay failed");
 }
 
 /* ---- phase 1 and 2 ------------------------------------------------------------ */
@@ -262,7 +172,7 @@ static void collect_one(struct wlcr_object *obj, void *data)
 
 static int collect(struct wlcr_client *c, struct collect *col)
 {
-	col->cap = c->journal.map.client_len + 1;
+	col->cap = c->journal.map.client_len + c->journal.map.server_len + 1;
 	col->n = 0;
 	col->objs = calloc(col->cap, sizeof(*col->objs));
 	if (!col->objs)
@@ -373,99 +283,56 @@ static void end_episode(struct wlcr_client *c, struct wlcr_object *o)
 	wlcr_journal_forget_events(&c->journal, o);
 }
 
-bool wlcr_replay_claim(struct wlcr_client *c, const uint8_t *msg, uint16_t size)
+/* The old compositor's episodes end for the app before the new one's
+ * begin: keyboard and pointer focus (leave), text input and pointer
+ * constraints, a drag over the app; the selection empties, and the app's
+ * own selection or drag source is cancelled (the new compositor never had
+ * it). Objects that are not on the new compositor are worked out again. */
+static void end_old_compositor(struct wlcr_client *c)
 {
-	struct wlcr_proxy *proxy = c->proxy;
-	if (size != 8 + 16)
-		return false;
-	struct wlcr_restore **pp = &proxy->restores;
-	for (; *pp; pp = &(*pp)->next)
-		if (memcmp((*pp)->img->token.data, msg + 8, 16) == 0)
-			break;
-	if (!*pp)
-		return false;
-	struct wlcr_restore *r = *pp;
-	Image *img = r->img;
-	char err[256];
-	struct wlcr_replay *rp = calloc(1, sizeof(*rp));
-	struct wlcr_serials *serials = calloc(1, sizeof(*serials));
-	if (!rp || !serials) {
-		free(rp);
-		free(serials);
-		return false;
-	}
-	/* the journal is as it was at the dump */
-	wlcr_journal_finish(&c->journal);
-	if (wlcr_journal_init(&c->journal) < 0 ||
-	    wlcr_snapshot_load(&c->journal, img, err, sizeof(err)) < 0 ||
-	    wlcr_objmap_reserve(&c->journal.map, img->journal->next_id) < 0) {
-		wlcr_err("client %u: cannot load its journal: %s", c->index, err);
-		free(rp);
-		free(serials);
-		return false;
-	}
-	*pp = r->next;
-	free(r);
-	c->serials = serials;
-	rp->img = img;
-	rp->next_id = img->journal->next_id;
-	c->replay = rp;
-	/* what the app had not read yet comes first, then what the proxy had
-	 * not sent it; a request it had half sent is completed by its next
-	 * bytes */
-	if ((img->has_unread && queue_raw(c, &img->unread, img->unread_fds) < 0) ||
-	    (img->has_to_client && queue_raw(c, &img->to_client, 0) < 0) ||
-	    (img->has_partial_request && wlcr_conn_in_append(&c->down, img->partial_request.data,
-							     img->partial_request.len) < 0))
-		wlcr_warn("client %u: out of memory for its pending bytes", c->index);
-	/* the old compositor's focus and selection end here, before the new
-	 * one's enter and selection */
 	struct collect col;
-	if (collect(c, &col) == 0) {
-		for (size_t i = 0; i < col.n; i++) {
-			struct wlcr_object *o = col.objs[i];
-			if (o->zombie)
-				continue;
-			if (o->source_in_use) {
-				/* the app's selection or drag: the new compositor
-				 * never had it */
-				if (o->iface == &wlcr_iface_wl_data_source)
-					SEND_DOWN(c, o->id, WLCR_EVT_wl_data_source_cancelled, "");
-				else
-					SEND_DOWN(
-						c, o->id,
-						WLCR_EVT_zwp_primary_selection_source_v1_cancelled,
-						"");
-				o->source_in_use = false;
-			}
-			if (o->iface == &wlcr_iface_wl_data_device)
-				SEND_DOWN(c, o->id, WLCR_EVT_wl_data_device_selection, "o", 0u);
-			else if (o->iface == &wlcr_iface_zwp_primary_selection_device_v1)
+	if (collect(c, &col) < 0)
+		return;
+	for (size_t i = 0; i < col.n; i++) {
+		struct wlcr_object *o = col.objs[i];
+		/* what the old compositor made dies with it (offers the app
+		 * holds stay inert); the app's own objects are worked out anew */
+		o->gone = o->server_created;
+		if (o->zombie)
+			continue;
+		if (o->source_in_use) {
+			if (o->iface == &wlcr_iface_wl_data_source)
+				SEND_DOWN(c, o->id, WLCR_EVT_wl_data_source_cancelled, "");
+			else
 				SEND_DOWN(c, o->id,
-					  WLCR_EVT_zwp_primary_selection_device_v1_selection, "o",
-					  0u);
-			if (o->iface == &wlcr_iface_zwp_text_input_v3)
-				/* the new compositor counts commits from 0 */
-				o->commit_base = o->commits;
-			if (!o->focus)
-				continue;
-			end_episode(c, o);
-			if (o->iface == &wlcr_iface_wl_keyboard)
-				SEND_DOWN(c, o->id, WLCR_EVT_wl_keyboard_leave, "uo",
-					  wlcr_client_fresh_serial(c), o->focus);
-			else if (o->iface == &wlcr_iface_wl_pointer)
-				SEND_DOWN(c, o->id, WLCR_EVT_wl_pointer_leave, "uo",
-					  wlcr_client_fresh_serial(c), o->focus);
-			else if (o->iface == &wlcr_iface_wl_data_device)
-				/* a drag over the app: it ended with the old compositor */
-				SEND_DOWN(c, o->id, WLCR_EVT_wl_data_device_leave, "");
-			o->focus = 0;
+					  WLCR_EVT_zwp_primary_selection_source_v1_cancelled, "");
+			o->source_in_use = false;
 		}
-		free(col.objs);
+		if (o->iface == &wlcr_iface_wl_data_device)
+			SEND_DOWN(c, o->id, WLCR_EVT_wl_data_device_selection, "o", 0u);
+		else if (o->iface == &wlcr_iface_zwp_primary_selection_device_v1)
+			SEND_DOWN(c, o->id, WLCR_EVT_zwp_primary_selection_device_v1_selection, "o",
+				  0u);
+		if (o->iface == &wlcr_iface_zwp_text_input_v3)
+			/* the new compositor counts commits from 0 */
+			o->commit_base = o->commits;
+		if (!o->focus)
+			continue;
+		end_episode(c, o);
+		/* the new compositor's enter is news, even with the same bytes */
+		wlcr_journal_forget_events(&c->journal, o);
+		if (o->iface == &wlcr_iface_wl_keyboard)
+			SEND_DOWN(c, o->id, WLCR_EVT_wl_keyboard_leave, "uo",
+				  wlcr_client_fresh_serial(c), o->focus);
+		else if (o->iface == &wlcr_iface_wl_pointer)
+			SEND_DOWN(c, o->id, WLCR_EVT_wl_pointer_leave, "uo",
+				  wlcr_client_fresh_serial(c), o->focus);
+		else if (o->iface == &wlcr_iface_wl_data_device)
+			/* a drag over the app: it ended with the old compositor */
+			SEND_DOWN(c, o->id, WLCR_EVT_wl_data_device_leave, "");
+		o->focus = 0;
 	}
-	wlcr_info("client %u: restored connection of pid %d (was pid %d), %zu objects", c->index,
-		  (int)c->pid, img->pid, img->journal->n_objects);
-	return true;
+	free(col.objs);
 }
 
 /* ---- phase 3: objects -------------------------------------------------------- */
@@ -482,50 +349,27 @@ static const struct wlcr_message *ctor_message(struct wlcr_client *c, const stru
 	return &creator->iface->requests[opcode];
 }
 
-/* A global of the interface on this compositor: the same one if its name
- * still stands for that interface, otherwise the first. */
-static bool present(const struct wlcr_replay *rp, const struct wlcr_global *g)
+static bool is_present(const struct wlcr_replay *rp, uint32_t upstream)
 {
-	if (!g || g->hidden || !g->upstream_name)
-		return false;
-	for (size_t i = 0; rp && i < rp->npresent; i++)
-		if (rp->present[i] == g->upstream_name)
+	for (size_t i = 0; upstream && i < rp->npresent; i++)
+		if (rp->present[i] == upstream)
 			return true;
-	return !rp;
+	return false;
+}
+
+/* This compositor's global, if the app may see it (not hidden). */
+static const struct wlcr_global *present_global(struct wlcr_client *c, uint32_t upstream)
+{
+	const struct wlcr_global *g =
+		is_present(c->replay, upstream)
+			? wlcr_registry_by_upstream(&c->upstream->registry, upstream)
+			: NULL;
+	return g && !g->hidden ? g : NULL;
 }
 
 static bool multi_instance(const char *iface)
 {
 	return strcmp(iface, "wl_output") == 0 || strcmp(iface, "wl_seat") == 0;
-}
-
-static const struct wlcr_global *find_global(struct wlcr_client *c, uint32_t old_name,
-					     const char *iface)
-{
-	struct wlcr_registry *reg = &c->proxy->registry;
-	struct wlcr_replay *rp = c->replay;
-	if (multi_instance(iface) && rp) {
-		for (size_t i = 0; i < rp->ninstances; i++)
-			if (rp->instances[i].old == old_name)
-				return rp->instances[i].now ? wlcr_registry_by_upstream(
-								      reg, rp->instances[i].now)
-							    : NULL;
-	}
-	const struct wlcr_global *g = wlcr_registry_by_upstream(reg, old_name);
-	if (present(rp, g) && strcmp(g->interface, iface) == 0)
-		return g;
-	for (size_t i = 0; i < reg->nglobals; i++)
-		if (present(rp, &reg->globals[i]) && strcmp(reg->globals[i].interface, iface) == 0)
-			return &reg->globals[i];
-	return NULL;
-}
-
-static bool instance_taken(const struct wlcr_replay *rp, uint32_t now)
-{
-	for (size_t i = 0; i < rp->ninstances; i++)
-		if (rp->instances[i].now == now)
-			return true;
-	return false;
 }
 
 /* The parsed bind that made o, or false when o was not made by one. */
@@ -540,45 +384,74 @@ static bool bound_global(struct wlcr_client *c, const struct wlcr_object *o,
 			       sizeof(err)) == 0;
 }
 
-/* Outputs and seats: the app's each become a distinct one here, the same
- * one first (restored on the compositor it left), then in order; those
- * left over vanished. Binding two of the app's outputs to one output here
- * would show it one screen twice and never the loss of the other. */
-static int map_instances(struct wlcr_client *c, struct collect *col)
+/* The app's name entry a bind named (the journal keeps the app's name). */
+static struct wlcr_name *bound_name(struct wlcr_client *c, const struct wlcr_object *o)
 {
-	struct wlcr_replay *rp = c->replay;
-	struct wlcr_registry *reg = &c->proxy->registry;
-	for (int pass = 0; pass < 2; pass++) {
-		for (size_t i = 0; i < col->n; i++) {
-			struct wlcr_wire_msg m;
-			if (!bound_global(c, col->objs[i], &m) || !multi_instance(m.new_iface_name))
-				continue;
-			uint32_t old = m.args[0].u;
-			bool known = false;
-			for (size_t k = 0; k < rp->ninstances; k++)
-				known |= rp->instances[k].old == old;
-			if (known)
-				continue;
-			uint32_t now = 0;
-			for (size_t g = 0; g < reg->nglobals && !now; g++) {
-				const struct wlcr_global *gl = &reg->globals[g];
-				if (!present(rp, gl) ||
-				    strcmp(gl->interface, m.new_iface_name) != 0 ||
-				    instance_taken(rp, gl->upstream_name))
-					continue;
-				if (pass == 1 || gl->upstream_name == old)
-					now = gl->upstream_name;
-			}
-			if (!now && pass == 0)
-				continue;
-			struct instance *in =
-				realloc(rp->instances, (rp->ninstances + 1) * sizeof(*in));
-			if (!in)
-				return -ENOMEM;
-			rp->instances = in;
-			in[rp->ninstances++] = (struct instance){ old, now };
-		}
+	struct wlcr_wire_msg m;
+	return bound_global(c, o, &m) ? wlcr_names_by_name(&c->journal.names, m.args[0].u) : NULL;
+}
+
+/* Whether another of the app's names stands for upstream already. */
+static bool taken(const struct wlcr_names *names, const struct wlcr_name *self, uint32_t upstream)
+{
+	for (size_t i = 0; i < names->n; i++)
+		if (&names->v[i] != self && names->v[i].upstream == upstream &&
+		    !names->v[i].removed)
+			return true;
+	return false;
+}
+
+/* Points one of the app's names at a global of this compositor with its
+ * interface: the one it stood for, if that is still here (restored on the
+ * compositor it left); else the first; outputs and seats a distinct one
+ * each (binding two of the app's outputs to one output here would show it
+ * one screen twice and never the loss of the other). 0 when none is left. */
+static uint32_t map_one(struct wlcr_client *c, struct wlcr_name *n, uint32_t was)
+{
+	const struct wlcr_registry *reg = &c->upstream->registry;
+	bool multi = multi_instance(n->interface);
+	const struct wlcr_global *g = present_global(c, was);
+	if (g && strcmp(g->interface, n->interface) == 0 &&
+	    !(multi && taken(&c->journal.names, n, was)))
+		return was;
+	for (size_t i = 0; i < reg->nglobals; i++) {
+		g = &reg->globals[i];
+		if (!present_global(c, g->upstream_name) || strcmp(g->interface, n->interface) != 0)
+			continue;
+		if (multi && taken(&c->journal.names, n, g->upstream_name))
+			continue;
+		return g->upstream_name;
 	}
+	return 0;
+}
+
+/* Every name the app knows, pointed at this compositor's globals: first
+ * those its objects were bound through, then the others. */
+static int map_names(struct wlcr_client *c, struct collect *col)
+{
+	struct wlcr_names *names = &c->journal.names;
+	uint32_t *was = calloc(names->n + 1, sizeof(*was));
+	bool *bound = calloc(names->n + 1, sizeof(*bound));
+	if (!was || !bound) {
+		free(was);
+		free(bound);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < names->n; i++) {
+		was[i] = names->v[i].upstream;
+		names->v[i].upstream = 0;
+	}
+	for (size_t i = 0; i < col->n; i++) {
+		struct wlcr_name *n = bound_name(c, col->objs[i]);
+		if (n)
+			bound[n - names->v] = true;
+	}
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < names->n; i++)
+			if (bound[i] == (pass == 0) && !names->v[i].removed)
+				names->v[i].upstream = map_one(c, &names->v[i], was[i]);
+	free(was);
+	free(bound);
 	return 0;
 }
 
@@ -590,29 +463,29 @@ static void mark_missing_globals(struct wlcr_client *c, struct collect *col)
 {
 	for (size_t i = 0; i < col->n; i++) {
 		struct wlcr_object *o = col->objs[i];
-		struct wlcr_wire_msg m;
-		if (!bound_global(c, o, &m))
+		struct wlcr_name *n = bound_name(c, o);
+		if (!n || n->upstream || wlcr_replay_core_global(n->interface))
 			continue;
-		bool core = false;
-		for (size_t k = 0; k < sizeof(core_globals) / sizeof(core_globals[0]); k++)
-			core |= strcmp(m.new_iface_name, core_globals[k]) == 0;
-		if (!core && !find_global(c, m.args[0].u, m.new_iface_name)) {
-			o->gone = true;
-			if (o->iface == &wlcr_iface_wl_output)
-				wlcr_info(
-					"client %u: one of its outputs is not on this compositor: "
-					"removed",
-					c->index);
-			else
-				wlcr_info("client %u: %s is missing on this compositor: emulated",
-					  c->index, m.new_iface_name);
-		}
+		o->gone = true;
+		if (o->iface == &wlcr_iface_wl_output)
+			wlcr_info(
+				"client %u: one of its outputs is not on this compositor: removed",
+				c->index);
+		else
+			wlcr_info("client %u: %s is missing on this compositor: emulated", c->index,
+				  n->interface);
 	}
 }
 
-static int pool_fd(struct wlcr_client *c, const struct wlcr_pool *rec)
+/* The memory of a pool made by ctor (the pool's own constructor, or the
+ * one a retired pool's record keeps). */
+static int pool_fd(struct wlcr_client *c, const struct wlcr_pool *rec,
+		   const struct wlcr_msgcopy *ctor)
 {
 	struct wlcr_replay *rp = c->replay;
+	/* a running client's journal keeps the fd it made the pool with */
+	if (ctor && ctor->nfds)
+		return fcntl(ctor->fds[0], F_DUPFD_CLOEXEC, 3);
 	if (!rec || rec->index < 0 || (size_t)rec->index >= rp->npools ||
 	    rp->pool_fds[rec->index] < 0)
 		return -1;
@@ -659,7 +532,7 @@ static int temp_pool(struct wlcr_client *c, struct wlcr_pool *rec)
 	struct wlcr_object *shm = stand_in_shm(c, rec);
 	if (!shm)
 		return -ENOENT;
-	int fd = pool_fd(c, rec);
+	int fd = pool_fd(c, rec, rec->ctor);
 	if (fd < 0)
 		return -ENOMEM;
 	wlcr_journal_keep_fd(&c->journal, rec->ctor, fd);
@@ -715,8 +588,9 @@ static int create(struct wlcr_client *c, struct wlcr_object *o)
 	if (wlcr_wire_parse(bytes, o->ctor->size, msg, &m, err, sizeof(err)) < 0)
 		return -EINVAL;
 	if (m.new_iface_name) {
-		/* wl_registry.bind: the compositor's name for that global now */
-		const struct wlcr_global *g = find_global(c, m.args[0].u, m.new_iface_name);
+		/* wl_registry.bind: the compositor's name for the app's global now */
+		const struct wlcr_name *n = wlcr_names_by_name(&c->journal.names, m.args[0].u);
+		const struct wlcr_global *g = n ? present_global(c, n->upstream) : NULL;
 		if (!g) {
 			fail(c, "the compositor has no %s", m.new_iface_name);
 			return -ENOENT;
@@ -754,7 +628,7 @@ static int create(struct wlcr_client *c, struct wlcr_object *o)
 	}
 	int fd = -1;
 	if (m.nfds == 1 && o->iface == &wlcr_iface_wl_shm_pool) {
-		fd = pool_fd(c, o->pool);
+		fd = pool_fd(c, o->pool, o->ctor);
 		if (fd < 0) {
 			fail(c, "no memory for wl_shm_pool@%u", o->id);
 			return -ENOENT;
@@ -847,7 +721,7 @@ static int phase_objects(struct wlcr_client *c)
 	struct collect col;
 	if (collect(c, &col) < 0)
 		return -ENOMEM;
-	if (map_instances(c, &col) < 0) {
+	if (map_names(c, &col) < 0) {
 		free(col.objs);
 		return -ENOMEM;
 	}
@@ -1078,44 +952,23 @@ static bool attached_somewhere(struct collect *col, uint32_t buffer)
 	return false;
 }
 
-/* The app's name for a global of the old compositor, or 0. */
-static uint32_t app_global_name(struct wlcr_client *c, uint32_t old_upstream)
-{
-	const Journal *jn = c->replay->img->journal;
-	for (size_t i = 0; i < jn->n_globals; i++)
-		if (jn->globals[i]->has_upstream_name &&
-		    jn->globals[i]->upstream_name == old_upstream)
-			return jn->globals[i]->name;
-	return 0;
-}
-
-/* What the app was told a global name stands for, or NULL. */
-static const JGlobal *app_knows_name(struct wlcr_client *c, uint32_t name)
-{
-	const Journal *jn = c->replay->img->journal;
-	for (size_t i = 0; i < jn->n_globals; i++)
-		if (jn->globals[i]->name == name)
-			return jn->globals[i];
-	return NULL;
-}
-
 static void to_registries(struct wlcr_client *c, struct collect *col, uint16_t opcode,
-			  const struct wlcr_global *g, uint32_t name)
+			  const struct wlcr_name *n)
 {
 	for (size_t i = 0; i < col->n; i++) {
 		struct wlcr_object *r = col->objs[i];
 		if (r->iface != &wlcr_iface_wl_registry || r->zombie)
 			continue;
-		if (g)
-			SEND_DOWN(c, r->id, opcode, "usu", g->name, g->interface, g->version);
+		if (opcode == WLCR_EVT_wl_registry_global)
+			SEND_DOWN(c, r->id, opcode, "usu", n->name, n->interface, n->version);
 		else
-			SEND_DOWN(c, r->id, opcode, "u", name);
+			SEND_DOWN(c, r->id, opcode, "u", n->name);
 	}
 }
 
 /* An output of the app's that this compositor does not have: its
- * surfaces leave it and the app is told the global went away (it then
- * releases the wl_output, which the proxy absorbs). */
+ * surfaces leave it (the app then releases the wl_output, which the proxy
+ * absorbs). */
 static void output_vanished(struct wlcr_client *c, struct collect *col, struct wlcr_object *out)
 {
 	for (size_t i = 0; i < col->n; i++) {
@@ -1128,48 +981,47 @@ static void output_vanished(struct wlcr_client *c, struct collect *col, struct w
 				break;
 			}
 	}
-	struct wlcr_wire_msg m;
-	uint32_t name = bound_global(c, out, &m) ? app_global_name(c, m.args[0].u) : 0;
-	if (name)
-		to_registries(c, col, WLCR_EVT_wl_registry_global_remove, NULL, name);
 }
 
-/* The app knew a global of this interface. */
-static bool app_knows_interface(struct wlcr_client *c, const char *iface)
+/* What differs between the globals the app knows and this compositor's:
+ * names that stand for nothing here any more are removed (an output or a
+ * protocol the app did not bind; one it bound is emulated, unless an
+ * output), and globals here the app has not met (outputs and seats none
+ * of the app's became, interfaces it never saw: a seat and xdg-decoration
+ * after starting on headless weston) are announced under new names, as a
+ * compositor announces a hotplugged one. */
+static int tell_global_changes(struct wlcr_client *c, struct collect *col)
 {
-	const Journal *jn = c->replay->img->journal;
-	for (size_t i = 0; i < jn->n_globals; i++)
-		if (strcmp(jn->globals[i]->interface, iface) == 0)
-			return true;
-	return false;
-}
-
-/* Globals here the app has not met: outputs and seats none of the app's
- * became, and interfaces it never saw (a seat and xdg-decoration after
- * starting on headless weston). Announced as a compositor announces a
- * hotplugged one, under a name the app has not seen for something else. */
-static void announce_new_globals(struct wlcr_client *c, struct collect *col)
-{
-	struct wlcr_registry *reg = &c->proxy->registry;
+	struct wlcr_names *names = &c->journal.names;
+	bool *bound = calloc(names->n + 1, sizeof(*bound));
+	if (!bound)
+		return -ENOMEM;
+	for (size_t i = 0; i < col->n; i++) {
+		struct wlcr_name *n = bound_name(c, col->objs[i]);
+		if (n && !col->objs[i]->zombie && col->objs[i]->iface != &wlcr_iface_wl_output)
+			bound[n - names->v] = true;
+	}
+	for (size_t i = 0; i < names->n; i++) {
+		struct wlcr_name *n = &names->v[i];
+		if (n->upstream || n->removed || bound[i])
+			continue;
+		to_registries(c, col, WLCR_EVT_wl_registry_global_remove, n);
+		n->removed = true;
+	}
+	free(bound);
+	const struct wlcr_registry *reg = &c->upstream->registry;
 	for (size_t g = 0; g < reg->nglobals; g++) {
 		const struct wlcr_global *gl = &reg->globals[g];
-		if (!present(c->replay, gl))
+		if (!present_global(c, gl->upstream_name) ||
+		    wlcr_names_by_upstream(names, gl->upstream_name))
 			continue;
-		if (multi_instance(gl->interface) ? instance_taken(c->replay, gl->upstream_name)
-						  : app_knows_interface(c, gl->interface))
-			continue;
-		const JGlobal *known = app_knows_name(c, gl->name);
-		/* one the app was told of and did not bind: nothing new */
-		if (known && strcmp(known->interface, gl->interface) == 0)
-			continue;
-		if (known) {
-			wlcr_warn("client %u: cannot announce %s global %u: the app knew that "
-				  "name as %s before the restore",
-				  c->index, gl->interface, gl->name, known->interface);
-			continue;
-		}
-		to_registries(c, col, WLCR_EVT_wl_registry_global, gl, 0);
+		struct wlcr_name *n =
+			wlcr_names_add(names, 0, gl->interface, gl->version, gl->upstream_name);
+		if (!n)
+			return -ENOMEM;
+		to_registries(c, col, WLCR_EVT_wl_registry_global, n);
 	}
+	return 0;
 }
 
 /* The replay acked the new compositor's configure itself; a toplevel whose
@@ -1217,7 +1069,11 @@ static void phase_done(struct wlcr_client *c)
 			o->buffer_held = false;
 		}
 	}
-	announce_new_globals(c, &col);
+	if (tell_global_changes(c, &col) < 0) {
+		free(col.objs);
+		fail(c, "out of memory");
+		return;
+	}
 	for (size_t i = 0; i < col.n; i++)
 		if (col.objs[i]->iface == &wlcr_iface_xdg_toplevel && !col.objs[i]->gone)
 			tell_toplevel_state(c, col.objs[i]);
@@ -1230,7 +1086,7 @@ static void phase_done(struct wlcr_client *c)
 			SEND_DOWN(c, 1, WLCR_EVT_wl_display_delete_id, "u", col.objs[i]->id);
 	free(col.objs);
 	wlcr_info("client %u: replay done", c->index);
-	c->restored = true;
+	c->replayed = true;
 	finish(c, NULL);
 }
 
@@ -1258,54 +1114,63 @@ static void advance(struct wlcr_client *c)
 		fail(c, "cannot queue the replay's requests: %s", strerror(-ret));
 }
 
-/* CLOCK_MONOTONIC offset of the task's time namespace, in ms (criu restores
- * tasks into one so that their clocks go on from where they were). */
-static int64_t time_offset_ms(int pid)
+int wlcr_replay_start(struct wlcr_client *c, const struct wlcr_replay_params *p, char *err,
+		      size_t errlen)
 {
-	char path[64], line[128];
-	int64_t ms = 0;
-	snprintf(path, sizeof(path), "/proc/%d/timens_offsets", pid);
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f)) {
-		long long sec, nsec;
-		if (sscanf(line, "monotonic %lld %lld", &sec, &nsec) == 2)
-			ms = sec * 1000 + nsec / 1000000;
+	if (c->replay && c->replay->running) {
+		snprintf(err, errlen, "client %u: a replay is under way already", c->index);
+		return -EBUSY;
 	}
-	fclose(f);
-	return ms;
-}
-
-int wlcr_replay_start(struct wlcr_client *c, struct wlcr_control *ctl, const uint8_t *token,
-		      size_t token_len, int *fds, size_t nfds, int pid, char *err, size_t errlen)
-{
-	struct wlcr_replay *rp = c->replay;
-	if (!rp || rp->running || rp->phase || token_len != 16 ||
-	    memcmp(rp->img->token.data, token, 16) != 0) {
-		snprintf(err, errlen, "no restored connection waits for this token");
-		return -ENOENT;
-	}
-	rp->pool_fds = malloc((nfds ? nfds : 1) * sizeof(int));
-	if (!rp->pool_fds) {
+	struct wlcr_serials *serials = calloc(1, sizeof(*serials));
+	struct wlcr_replay *rp = calloc(1, sizeof(*rp));
+	int *fds = malloc((p->npools ? p->npools : 1) * sizeof(int));
+	if (!serials || !rp || !fds) {
+		free(serials);
+		free(rp);
+		free(fds);
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	memcpy(rp->pool_fds, fds, nfds * sizeof(int));
-	rp->npools = nfds;
-	rp->ctl = ctl;
+	size_t n = 0;
+	for (; n < p->npools; n++)
+		if ((fds[n] = fcntl(p->pool_fds[n], F_DUPFD_CLOEXEC, 3)) < 0)
+			break;
+	if (n < p->npools) {
+		snprintf(err, errlen, "cannot keep the shm pools' fds: %s", strerror(errno));
+		while (n--)
+			close(fds[n]);
+		free(serials);
+		free(rp);
+		free(fds);
+		return -EMFILE;
+	}
+	wlcr_replay_free(c);
+	c->replay = rp;
+	rp->pool_fds = fds;
+	rp->npools = p->npools;
+	rp->end = p->end;
+	rp->next_id = c->journal.map.client_len > 1 ? c->journal.map.client_len : 2;
+	c->time_offset_ms = p->time_offset_ms;
+	/* the app keeps one serial space, above every serial it saw; server
+	 * ids the old compositor gave it stay the app's (inert), and the new
+	 * compositor's are paired anew */
+	free(c->serials);
+	c->serials = serials;
+	free(c->id_pairs);
+	c->id_pairs = NULL;
+	c->nid_pairs = 0;
+	end_old_compositor(c);
 	rp->running = true;
 	rp->phase = PHASE_IDS;
-	if (pid > 0)
-		c->time_offset_ms = time_offset_ms(pid);
 	if (phase_ids(c) < 0) {
 		snprintf(err, errlen, "out of memory");
-		rp->ctl = NULL;
 		rp->running = false;
 		return -ENOMEM;
 	}
-	wlcr_info("client %u: replay of %zu objects started (%zu shm pools, clock offset %lld ms)",
-		  c->index, rp->img->journal->n_objects, nfds, (long long)c->time_offset_ms);
+	wlcr_info("client %u: replay of %u objects started on %s (%zu shm pools handed over, "
+		  "clock offset %lld ms)",
+		  c->index, c->journal.nlive, c->upstream->path, p->npools,
+		  (long long)c->time_offset_ms);
 	return 0;
 }
 
@@ -1407,13 +1272,21 @@ enum wlcr_replay_verdict wlcr_replay_event(struct wlcr_client *c, const struct w
 			advance(c);
 		return c->dead ? WLCR_REPLAY_CONSUME : WLCR_REPLAY_SWALLOW;
 	}
-	if (it == &wlcr_iface_wl_registry && m->opcode == WLCR_EVT_wl_registry_global &&
-	    rp->phase == PHASE_REGISTRY) {
-		uint32_t *p = realloc(rp->present, (rp->npresent + 1) * sizeof(*p));
-		if (p) {
-			rp->present = p;
-			p[rp->npresent++] = m->args[0].u;
+	if (it == &wlcr_iface_wl_registry && rp->phase == PHASE_REGISTRY) {
+		/* this compositor's globals: the app's names are pointed at
+		 * them in the next phase (helper/names.h), and what is new to
+		 * the app is announced at the end */
+		if (m->opcode == WLCR_EVT_wl_registry_global &&
+		    wlcr_registry_from_upstream(&c->upstream->registry, m->args[0].u,
+						m->args[1].str, m->args[2].u) &&
+		    !is_present(rp, m->args[0].u)) {
+			uint32_t *p = realloc(rp->present, (rp->npresent + 1) * sizeof(*p));
+			if (p) {
+				rp->present = p;
+				p[rp->npresent++] = m->args[0].u;
+			}
 		}
+		return WLCR_REPLAY_CONSUME;
 	}
 	/* a toplevel state the app did not know (activated again, another
 	 * size): told once the replay is done */
@@ -1424,8 +1297,10 @@ enum wlcr_replay_verdict wlcr_replay_event(struct wlcr_client *c, const struct w
 		/* the app keeps the one it was given; so does the journal,
 		 * for what the next replay compares */
 		return WLCR_REPLAY_CONSUME;
-	if (it == &wlcr_iface_wl_registry || it == &wlcr_iface_xdg_surface ||
-	    it == &wlcr_iface_xdg_toplevel || it == &wlcr_iface_xdg_popup)
+	if (it == &wlcr_iface_wl_registry)
+		return WLCR_REPLAY_FORWARD; /* a global hotplugged meanwhile */
+	if (it == &wlcr_iface_xdg_surface || it == &wlcr_iface_xdg_toplevel ||
+	    it == &wlcr_iface_xdg_popup)
 		return WLCR_REPLAY_SWALLOW;
 	if (m->msg->nargs == 0 && strcmp(m->msg->name, "done") == 0)
 		return took_change(rp, m->sender) ? WLCR_REPLAY_FORWARD : WLCR_REPLAY_SWALLOW;
@@ -1435,13 +1310,10 @@ enum wlcr_replay_verdict wlcr_replay_event(struct wlcr_client *c, const struct w
 	return WLCR_REPLAY_FORWARD;
 }
 
-void wlcr_replay_detach_control(struct wlcr_client *c)
+void wlcr_replay_cancel(struct wlcr_client *c, const char *why)
 {
-	if (c->replay) {
-		c->replay->ctl = NULL;
-		if (c->replay->running)
-			fail(c, "the restore gave up waiting");
-	}
+	if (c->replay && c->replay->running)
+		fail(c, "%s", why);
 }
 
 void wlcr_replay_free(struct wlcr_client *c)
@@ -1449,16 +1321,12 @@ void wlcr_replay_free(struct wlcr_client *c)
 	struct wlcr_replay *rp = c->replay;
 	if (!rp)
 		return;
-	if (rp->ctl)
-		wlcr_control_replay_done(rp->ctl, c, "the connection closed");
 	for (size_t i = 0; i < rp->npools; i++)
 		if (rp->pool_fds[i] >= 0)
 			close(rp->pool_fds[i]);
 	free(rp->pool_fds);
-	free(rp->instances);
 	free(rp->changed);
 	free(rp->present);
-	image__free_unpacked(rp->img, NULL);
 	free(rp);
 	c->replay = NULL;
 }

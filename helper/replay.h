@@ -1,17 +1,19 @@
-/* The replay engine: recreates a restored client's server-side objects on
- * the compositor, with the same ids, from its journal (DESIGN.md section 4).
+/* The replay engine: recreates a client's server-side objects on a fresh
+ * connection to a compositor, under the client's own ids, from its journal
+ * (DESIGN.md section 4), whatever compositor that is. Its callers are thin:
+ * a restore through CRIU (helper/restore.h: the journal from an image, the
+ * app stopped), a compositor that came back after a crash and a move to
+ * another compositor (helper/takeover.h: the journal of a running app).
  *
- * 1. CTL_RESTORE registers an image (wlcr_replay_register) and checks it.
- * 2. The restored app's new socket names the image by its token, a first
- *    message on object id 0 (wlcr_replay_claim): the journal is loaded and
- *    what the app had not read yet is queued for it.
- * 3. CTL_REPLAY, with the shm pools' fds, runs the replay in phases, each
- *    ended by a wl_display.sync barrier: free every id up to the client's
- *    next one; registries; objects in dependency order and their setters;
- *    a first commit for xdg roles; ack the configure, attach the last
- *    buffers, re-issue pending callbacks and commit. Then zombies get their
- *    delete_id, buffers the compositor no longer holds their release, and
- *    the control connection its answer. */
+ * The replay runs in phases, each ended by a wl_display.sync barrier: free
+ * every id up to the client's next one; registries; the app's global names
+ * pointed at this compositor's globals (helper/names.h), objects in
+ * dependency order and their setters, a first commit for xdg roles; ack
+ * the configure, attach the last buffers, re-issue pending callbacks and
+ * commit. At the start the old compositor's episodes end for the app
+ * (focus, selection, drags); at the end zombies get their delete_id,
+ * buffers the compositor no longer holds their release, globals the app
+ * has not met are announced, and the caller is told. */
 #ifndef WLCR_REPLAY_H
 #define WLCR_REPLAY_H
 
@@ -19,25 +21,38 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "wlcr.pb-c.h"
-
-struct wlcr_proxy;
 struct wlcr_client;
-struct wlcr_control;
 struct wlcr_wire_msg;
 
-/* Takes ownership of img. Returns 0, or -errno with err saying what is
- * wrong with it (unknown interface, missing core global, ...). */
-int wlcr_replay_register(struct wlcr_proxy *proxy, Image *img, char *err, size_t errlen);
-void wlcr_replay_finish_all(struct wlcr_proxy *proxy);
+/* How a replay ends: error NULL when the client is whole on its compositor.
+ * A failed replay leaves the client open; the caller decides (a restore
+ * closes it, a compositor that died again is waited for again). */
+struct wlcr_replay_end {
+	void (*fn)(struct wlcr_client *c, void *data, const char *error);
+	void *data;
+};
 
-/* The first message of a new connection had sender 0: a token. Returns
- * true when it named a registered image (the client is now a restored one). */
-bool wlcr_replay_claim(struct wlcr_client *c, const uint8_t *msg, uint16_t size);
+struct wlcr_replay_params {
+	/* a restore's shm pool fds, in its image's order (duplicated); a
+	 * running client's journal keeps its own */
+	const int *pool_fds;
+	size_t npools;
+	/* the app's clock minus the compositor's (a restore's time namespace) */
+	int64_t time_offset_ms;
+	struct wlcr_replay_end end;
+};
 
-/* Starts the replay; the answer goes to ctl when it ends. Takes the fds. */
-int wlcr_replay_start(struct wlcr_client *c, struct wlcr_control *ctl, const uint8_t *token,
-		      size_t token_len, int *fds, size_t nfds, int pid, char *err, size_t errlen);
+/* Starts the replay on c->up (a fresh connection). Returns 0, or -errno
+ * with err filled in and nothing started. */
+int wlcr_replay_start(struct wlcr_client *c, const struct wlcr_replay_params *p, char *err,
+		      size_t errlen);
+/* Ends a replay under way as failed (its end is told why). */
+void wlcr_replay_cancel(struct wlcr_client *c, const char *why);
+void wlcr_replay_free(struct wlcr_client *c);
+
+/* The globals a client cannot do without: missing on the compositor, they
+ * fail the replay (others are emulated). */
+bool wlcr_replay_core_global(const char *interface);
 
 /* Called for each raw event while a replay runs, before parsing: true when
  * it is the replay's own (its callbacks, barriers, temporary objects). */
@@ -52,8 +67,5 @@ enum wlcr_replay_verdict {
 /* Called for each event while a replay runs, before it is journaled. */
 enum wlcr_replay_verdict wlcr_replay_event(struct wlcr_client *c, const struct wlcr_wire_msg *m,
 					   const uint8_t *bytes);
-/* The control connection that waits went away: the replay fails. */
-void wlcr_replay_detach_control(struct wlcr_client *c);
-void wlcr_replay_free(struct wlcr_client *c);
 
 #endif

@@ -304,8 +304,7 @@ static void count_one(struct wlcr_object *obj, void *data)
 	(*(size_t *)data)++;
 }
 
-int wlcr_snapshot_build(const struct wlcr_journal *j, const struct wlcr_registry *reg, pid_t pid,
-			Image *img)
+int wlcr_snapshot_build(const struct wlcr_journal *j, pid_t pid, Image *img)
 {
 	Journal *jn = malloc(sizeof(*jn));
 	if (!jn)
@@ -326,13 +325,12 @@ int wlcr_snapshot_build(const struct wlcr_journal *j, const struct wlcr_registry
 	if (ctx.err)
 		return ctx.err;
 
-	jn->globals = calloc(reg->nglobals ? reg->nglobals : 1, sizeof(*jn->globals));
+	const struct wlcr_names *names = &j->names;
+	jn->globals = calloc(names->n ? names->n : 1, sizeof(*jn->globals));
 	if (!jn->globals)
 		return -ENOMEM;
-	for (size_t i = 0; i < reg->nglobals; i++) {
-		const struct wlcr_global *g = &reg->globals[i];
-		if (g->hidden || !g->upstream_name)
-			continue;
+	for (size_t i = 0; i < names->n; i++) {
+		const struct wlcr_name *g = &names->v[i];
 		JGlobal *o = malloc(sizeof(*o));
 		if (!o)
 			return -ENOMEM;
@@ -341,7 +339,9 @@ int wlcr_snapshot_build(const struct wlcr_journal *j, const struct wlcr_registry
 		o->name = g->name;
 		o->version = g->version;
 		o->has_upstream_name = true;
-		o->upstream_name = g->upstream_name;
+		o->upstream_name = g->upstream;
+		o->has_removed = g->removed;
+		o->removed = g->removed;
 		if (!(o->interface = strdup(g->interface)))
 			return -ENOMEM;
 	}
@@ -526,6 +526,22 @@ int wlcr_snapshot_load(struct wlcr_journal *j, const Image *img, char *err, size
 		return -EINVAL;
 	}
 	j->serial_last = in->serial_last;
+	for (size_t i = 0; i < in->n_globals; i++) {
+		const JGlobal *g = in->globals[i];
+		struct wlcr_name *n;
+		if (g->name == 0 || wlcr_names_by_name(&j->names, g->name)) {
+			free(recs);
+			snprintf(err, errlen, "global name %u given twice", g->name);
+			return -EINVAL;
+		}
+		n = wlcr_names_add(&j->names, g->name, g->interface, g->version, g->upstream_name);
+		if (!n) {
+			free(recs);
+			snprintf(err, errlen, "out of memory");
+			return -ENOMEM;
+		}
+		n->removed = g->removed;
+	}
 	for (size_t i = 0; i < in->n_objects; i++) {
 		const JObject *o = in->objects[i];
 		/* server-created ones (offers the app holds) load as gone */

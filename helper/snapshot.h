@@ -6,13 +6,11 @@
 #include <sys/types.h>
 
 #include "journal.h"
-#include "registry.h"
 #include "wlcr.pb-c.h"
 
 /* Fills img->journal and img->pools from j (pid: where to look for the
  * pools' mappings). Returns 0 or -ENOMEM. */
-int wlcr_snapshot_build(const struct wlcr_journal *j, const struct wlcr_registry *reg, pid_t pid,
-			Image *img);
+int wlcr_snapshot_build(const struct wlcr_journal *j, pid_t pid, Image *img);
 
 /* Rebuilds a journal from an image: objects, their state and zombies.
  * Pools get no fd here (the replay brings them). Returns 0 or -EINVAL with

@@ -8,8 +8,8 @@ unit_deps_wire     := helper/wire.c
 unit_deps_conn     := helper/conn.c common/unix.c
 unit_deps_ctl      := common/ctl.c common/unix.c
 unit_deps_objmap   := helper/objmap.c
-unit_deps_registry := helper/registry.c
-CLIENT_DEPS := helper/client.c helper/accept.c helper/proxy.c helper/journal.c helper/objmap.c helper/wire.c helper/conn.c \
+unit_deps_registry := helper/registry.c helper/names.c
+CLIENT_DEPS := helper/client.c helper/accept.c helper/proxy.c helper/upstream.c helper/takeover.c helper/restore.c helper/names.c helper/journal.c helper/objmap.c helper/wire.c helper/conn.c \
 	helper/loop.c helper/registry.c helper/record.c helper/replay.c helper/snapshot.c \
 	helper/control.c helper/serials.c common/log.c common/ctl.c common/unix.c
 unit_deps_journal  := $(CLIENT_DEPS) test/unit/session.c

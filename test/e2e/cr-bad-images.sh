@@ -43,7 +43,7 @@ restore_fails corrupt "$img: not a wlcr image"
 
 copy newer
 printf '\x63\x00\x00\x00' | dd of="$WT_DIR/newer/$img" bs=1 seek=8 conv=notrunc status=none
-restore_fails newer "$img: image format version 99, this wlcr reads version 1"
+restore_fails newer "$img: image format version 99, this wlcr reads version 2"
 
 copy noproxy
 WLCR_SOCKET=$XDG_RUNTIME_DIR/no-such-proxy restore_fails noproxy "no wlcr-proxy answers at"

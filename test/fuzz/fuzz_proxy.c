@@ -7,6 +7,7 @@
 #include "log.h"
 #include "proxy.h"
 #include "record.h"
+#include "upstream.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -18,13 +19,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	wlcr_log_init("fuzz", WLCR_LOG_SILENT);
 	proxy.loop.epfd = -1;
 	proxy.opt.buffer_limit = 1 << 20;
-	if (wlcr_registry_init(&proxy.registry, false, false) < 0)
+	proxy.upstream = wlcr_upstream_get(&proxy, "fuzz-compositor");
+	if (!proxy.upstream)
 		return 0;
 	struct wlcr_client *c = wlcr_client_new(&proxy, -1, -1);
 	if (c) {
 		wlcr_record_replay(c, data, size);
 		wlcr_client_free(c);
 	}
-	wlcr_registry_finish(&proxy.registry);
+	wlcr_upstream_free_all(&proxy);
 	return 0;
 }

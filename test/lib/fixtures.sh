@@ -298,8 +298,18 @@ wt__shows_background() {
 	[[ $rc == 1 ]]
 }
 
+# The background shows somewhere, around windows a restarted compositor already shows (clients
+# that waited for it through the proxy): not all of the screen is window.
+wt__background_visible() {
+	local shot=$WT_DIR/background.png rect rc=0
+	wt_screenshot "$shot" || return 1
+	rect=$(wt__pngcmp locate "$shot" "$WT_BG" 2>/dev/null) || rc=$?
+	[[ $rc == 1 ]] || { [[ $rc == 0 ]] && [[ $rect != "0 0 "* ]]; }
+}
+
 # wt_start_weston [NAME]: headless weston as root on socket NAME (default wt-compositor), its
-# output at scale $WT_WESTON_SCALE (default 1).
+# output at scale $WT_WESTON_SCALE (default 1). WT_RESTART=1: windows may show at once (clients
+# waited for it through the proxy).
 wt_start_weston() {
 	local name=${1:-wt-compositor} ini=$WT_DIR/weston.ini
 	wt__require weston weston-screenshooter
@@ -332,7 +342,11 @@ wt_start_weston() {
 	WT_UPSTREAM=$name
 	export WT_COMPOSITOR WT_UPSTREAM WT_COMPOSITOR_PID
 	wt_wait_for 10 "weston's socket $name" wt__socket_up "$name"
-	wt_wait_for 10 "weston to draw its background" wt__shows_background
+	if [[ -n ${WT_RESTART:-} ]]; then
+		wt_wait_for 10 "weston to draw its background" wt__background_visible
+	else
+		wt_wait_for 10 "weston to draw its background" wt__shows_background
+	fi
 	wt_log "weston (pid $WT_COMPOSITOR_PID) serves $name"
 }
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "replay.h"
+#include "restore.h"
 #include "snapshot.h"
 
 /* ---- byte queues and logs ------------------------------------------------- */
@@ -446,7 +447,7 @@ static Image *dump(struct replay_harness *h, struct session *a, char *err, size_
 	/* the plugin's part: a token the restored socket will name */
 	memcpy(img->token.data, h->token, 16);
 	img->token.len = 16;
-	int ret = wlcr_snapshot_build(&a->c->journal, &a->proxy.registry, h->opt.pid, img);
+	int ret = wlcr_snapshot_build(&a->c->journal, h->opt.pid, img);
 	if (ret < 0) {
 		image__free_unpacked(img, NULL);
 		snprintf(err, errlen, "wlcr_snapshot_build: %s", strerror(-ret));
@@ -499,6 +500,19 @@ static int pool_fd(const ShmPool *p, char *err, size_t errlen)
 	return fd;
 }
 
+/* As the control socket does when a restore's replay ends. */
+static void replay_ended(struct wlcr_client *c, void *data, const char *error)
+{
+	struct replay_harness *h = data;
+	h->ended = true;
+	if (error) {
+		snprintf(h->error, sizeof(h->error), "replay failed: %s", error);
+		wlcr_client_close(c, "replay failed");
+		return;
+	}
+	c->state = WLCR_CLIENT_CONNECTED;
+}
+
 int rh_restore(struct replay_harness *h, struct session *a, const struct rh_options *opt)
 {
 	static uint8_t next_token;
@@ -540,7 +554,7 @@ int rh_restore(struct replay_harness *h, struct session *a, const struct rh_opti
 		}
 	}
 	/* CTL_RESTORE: the proxy takes the image */
-	if (wlcr_replay_register(&h->b.proxy, img, err, sizeof(err)) < 0) {
+	if (wlcr_restore_register(&h->b.proxy, img, err, sizeof(err)) < 0) {
 		for (size_t i = 0; i < nfds; i++)
 			close(fds[i]);
 		snprintf(h->error, sizeof(h->error), "register: %s", err);
@@ -553,7 +567,7 @@ int rh_restore(struct replay_harness *h, struct session *a, const struct rh_opti
 	wlcr_wire_set_word(claim + 4, (uint32_t)sizeof(claim) << 16);
 	memcpy(claim + 8, h->token, 16);
 	wlcr_conn_in_append(&c->down, claim, sizeof(claim));
-	if (!wlcr_client_process(c, true) || !c->replay) {
+	if (!wlcr_client_process(c, true) || c->state != WLCR_CLIENT_RESTORED) {
 		for (size_t i = 0; i < nfds; i++)
 			close(fds[i]);
 		snprintf(h->error, sizeof(h->error), "the proxy refused the claim");
@@ -561,10 +575,18 @@ int rh_restore(struct replay_harness *h, struct session *a, const struct rh_opti
 	}
 	app_read(h);
 	/* CTL_REPLAY, with the pools' fds */
-	if (wlcr_replay_start(c, NULL, h->token, 16, fds, nfds, 0, err, sizeof(err)) < 0) {
-		for (size_t i = 0; i < nfds; i++)
-			close(fds[i]);
-		snprintf(h->error, sizeof(h->error), "wlcr_replay_start: %s", err);
+	struct wlcr_replay_end end = { replay_ended, h };
+	int ret = -1;
+	if (!wlcr_restore_waits(c, h->token, 16)) {
+		snprintf(err, sizeof(err), "not waiting for its replay");
+	} else {
+		c->state = WLCR_CLIENT_REPLAYING;
+		ret = wlcr_restore_replay(c, fds, nfds, 0, end, err, sizeof(err));
+	}
+	for (size_t i = 0; i < nfds; i++)
+		close(fds[i]);
+	if (ret < 0) {
+		snprintf(h->error, sizeof(h->error), "wlcr_restore_replay: %s", err);
 		return -1;
 	}
 	pump(h);
@@ -573,7 +595,7 @@ int rh_restore(struct replay_harness *h, struct session *a, const struct rh_opti
 			snprintf(h->error, sizeof(h->error), "the proxy closed the client");
 		return -1;
 	}
-	if (!c->restored) {
+	if (!h->ended) {
 		snprintf(h->error, sizeof(h->error), "the replay stalled");
 		return -1;
 	}

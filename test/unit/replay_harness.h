@@ -90,6 +90,7 @@ struct replay_harness {
 	 * the client, as libwayland-server does), or why the restore failed */
 	char error[512];
 	bool disconnected;
+	bool ended; /* the replay told its end */
 	uint32_t serial;
 	/* private */
 	bool b_ready;

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "upstream.h"
 #include "wire.h"
 
 int session_init(struct session *s)
@@ -14,7 +15,8 @@ int session_init(struct session *s)
 	memset(s, 0, sizeof(*s));
 	s->proxy.loop.epfd = -1;
 	s->proxy.opt.buffer_limit = 1 << 20;
-	if (wlcr_registry_init(&s->proxy.registry, false, false) < 0)
+	s->proxy.upstream = wlcr_upstream_get(&s->proxy, "test-compositor");
+	if (!s->proxy.upstream)
 		return -1;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return -1;
@@ -27,7 +29,7 @@ void session_finish(struct session *s)
 {
 	wlcr_client_free(s->c);
 	close(s->app_fd);
-	wlcr_registry_finish(&s->proxy.registry);
+	wlcr_upstream_free_all(&s->proxy);
 }
 
 bool session_request(struct session *s, uint32_t sender, uint16_t opcode, int fd,

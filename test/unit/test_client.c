@@ -232,7 +232,7 @@ static void restored_server_ids_never_collide_with_held_ones(void)
 	/* an offer of the old compositor the app still holds after a restore */
 	CHECK(EVT(&s, 5, WLCR_EVT_wl_data_device_data_offer, "n", 0xff000000u));
 	wlcr_journal_get(&s.c->journal, 0xff000000u)->gone = true;
-	s.c->restored = true;
+	s.c->replayed = true;
 
 	/* the new compositor's first offer has the same id: the app gets another */
 	int n = wlcr_wire_build(b, sizeof(b), 5, WLCR_EVT_wl_data_device_data_offer, "n",
@@ -273,7 +273,7 @@ static void restored_clients_keep_one_serial_space(void)
 	CHECK(EVT(&s, 2, WLCR_EVT_wl_registry_global, "usu", 11u, "wl_compositor", 4u));
 	CHECK(REQ(&s, 2, WLCR_REQ_wl_registry_bind, "usun", 3u, "wl_compositor", 4u, 7u));
 	CHECK(REQ(&s, 7, WLCR_REQ_wl_compositor_create_surface, "n", 8u));
-	s.c->restored = true;
+	s.c->replayed = true;
 	s.c->serials = calloc(1, sizeof(*s.c->serials));
 	CHECK(s.c->serials != NULL);
 	s.c->journal.serial_last = 5000;
@@ -321,7 +321,7 @@ static void restored_acks_reach_only_the_new_compositor(void)
 	uint8_t b[64];
 	CHECK(session_init(&s) == 0);
 	CHECK(session_toplevel(&s));
-	s.c->restored = true;
+	s.c->replayed = true;
 	s.c->serials = calloc(1, sizeof(*s.c->serials));
 	CHECK(s.c->serials != NULL);
 	s.c->journal.serial_last = 300;

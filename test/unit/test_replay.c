@@ -88,9 +88,10 @@ struct app {
 /* The app's name for a global: session A's proxy's. */
 static uint32_t app_name(struct session *a, const char *iface)
 {
-	for (size_t i = 0; i < a->proxy.registry.nglobals; i++)
-		if (strcmp(a->proxy.registry.globals[i].interface, iface) == 0)
-			return a->proxy.registry.globals[i].name;
+	const struct wlcr_names *names = &a->c->journal.names;
+	for (size_t i = 0; i < names->n; i++)
+		if (strcmp(names->v[i].interface, iface) == 0)
+			return names->v[i].name;
 	return 0;
 }
 

@@ -1,11 +1,12 @@
 #!/bin/bash
-# When the compositor goes away the proxy closes its clients cleanly (as the compositor would
-# have) and keeps listening; once the compositor is back, new clients work through it.
+# With --compositor-timeout 0, when the compositor goes away the proxy closes its clients
+# cleanly (as the compositor would have) and keeps listening; once the compositor is back, new
+# clients work through it. (By default they wait for it: test/e2e/survive-*.sh.)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 wt_init
 wt_start_weston
-wt_start_proxy
+wt_start_proxy --compositor-timeout 0
 WT_CLIENT_DISPLAY=$WT_PROXY_SOCKET wt_run_client shm weston-simple-shm
 wt_wait_window 15
 

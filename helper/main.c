@@ -24,6 +24,8 @@ static const char usage[] =
 	"\n"
 	"  -s, --socket NAME      listening socket name or absolute path (default wlcr-0);\n"
 	"                         the control socket is NAME.ctl (mode 0600)\n"
+	"      --socket-mode MODE the listening socket's mode, octal (e.g. 0666 for containers\n"
+	"                         whose uids are mapped: the directory then guards it)\n"
 	"  -u, --upstream NAME    compositor socket, name or path (default $WAYLAND_DISPLAY)\n"
 	"  -r, --ready-fd N       write a newline to fd N once serving, then close it\n"
 	"      --shm-only         hide dmabuf and wl_drm, so clients render to wl_shm\n"
@@ -38,7 +40,14 @@ static const char usage[] =
 	"  -h, --help             this text\n"
 	"  -v, --version          print the version\n";
 
-enum { OPT_SHM_ONLY = 256, OPT_ALLOW_UNKNOWN, OPT_COMPAT, OPT_BUFFER_LIMIT, OPT_RECORD };
+enum {
+	OPT_SHM_ONLY = 256,
+	OPT_ALLOW_UNKNOWN,
+	OPT_COMPAT,
+	OPT_BUFFER_LIMIT,
+	OPT_RECORD,
+	OPT_SOCKET_MODE
+};
 
 static int parse_int(const char *s, long min, long max, long *ret)
 {
@@ -55,6 +64,7 @@ int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "socket", required_argument, NULL, 's' },
+		{ "socket-mode", required_argument, NULL, OPT_SOCKET_MODE },
 		{ "upstream", required_argument, NULL, 'u' },
 		{ "ready-fd", required_argument, NULL, 'r' },
 		{ "shm-only", no_argument, NULL, OPT_SHM_ONLY },
@@ -72,6 +82,7 @@ int main(int argc, char **argv)
 		.upstream = getenv("WAYLAND_DISPLAY"),
 		.ready_fd = -1,
 		.buffer_limit = 4 << 20,
+		.socket_mode = -1,
 	};
 	int level = WLCR_LOG_INFO, c;
 	long v;
@@ -110,6 +121,18 @@ int main(int argc, char **argv)
 			}
 			opt.buffer_limit = (size_t)v;
 			break;
+		case OPT_SOCKET_MODE: {
+			char *end;
+			errno = 0;
+			long m = strtol(optarg, &end, 8);
+			if (errno || *end || end == optarg || m < 0 || m > 0777) {
+				fprintf(stderr, "wlcr-proxy: --socket-mode: expected octal 0..0777: %s\n",
+					optarg);
+				return 2;
+			}
+			opt.socket_mode = (int)m;
+			break;
+		}
 		case OPT_RECORD:
 			opt.record_dir = optarg;
 			break;

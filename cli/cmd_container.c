@@ -188,8 +188,9 @@ int wlcr_cmd_container_args(int argc, char **argv)
 	}
 	/* printed into options and JSON unquoted: keep it to plain paths */
 	if (socket[0] != '/' || strlen(socket) >= 108 || strpbrk(socket, " \t\n\"\\'$`:,")) {
-		fprintf(stderr, "wlcr container-args: %s: expected an absolute path without "
-				"spaces, quotes, colons or commas\n",
+		fprintf(stderr,
+			"wlcr container-args: %s: expected an absolute path without "
+			"spaces, quotes, colons or commas\n",
 			socket);
 		return 2;
 	}

@@ -126,7 +126,8 @@ int main(int argc, char **argv)
 			errno = 0;
 			long m = strtol(optarg, &end, 8);
 			if (errno || *end || end == optarg || m < 0 || m > 0777) {
-				fprintf(stderr, "wlcr-proxy: --socket-mode: expected octal 0..0777: %s\n",
+				fprintf(stderr,
+					"wlcr-proxy: --socket-mode: expected octal 0..0777: %s\n",
 					optarg);
 				return 2;
 			}

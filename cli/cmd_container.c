@@ -20,8 +20,8 @@
 #include "cli.h"
 
 static const char proxy_usage[] =
-	"usage: wlcr proxy [--container] [--socket NAME] [--upstream NAME] [--socket-mode MODE]\n"
-	"                  [--shm-only]\n"
+	"usage: wlcr proxy [--container] [--socket-group GID] [--socket NAME] [--upstream NAME]\n"
+	"                  [--socket-mode MODE] [--shm-only]\n"
 	"\n"
 	"Starts wlcr-proxy on NAME (default $WLCR_SOCKET or wlcr-0) unless one answers\n"
 	"there, and prints the path of its Wayland socket.\n"
@@ -30,6 +30,11 @@ static const char proxy_usage[] =
 	"                     its directory is created (mode 0700) and the socket gets\n"
 	"                     mode 0666, so that a container whose uids are mapped\n"
 	"                     (podman --uidmap) reaches it through its bind mount\n"
+	"  --socket-group GID with --container: the directory gets mode 0710 and the\n"
+	"                     socket 0660, both of group GID: a container whose root is\n"
+	"                     mapped to that gid reaches the socket, also when criu\n"
+	"                     restores its bind mount from inside its user namespace,\n"
+	"                     and no other host user does\n"
 	"  --socket NAME      the proxy's socket (name under $XDG_RUNTIME_DIR, or a path)\n"
 	"  --upstream NAME    the compositor (default $WAYLAND_DISPLAY)\n"
 	"  --socket-mode MODE the listening socket's mode, octal\n"
@@ -37,8 +42,10 @@ static const char proxy_usage[] =
 
 /* The directory of an absolute socket path: created 0700 if missing; an
  * existing one must not let other users in, since the socket in it may be
- * mode 0666. */
-static int prepare_dir(const char *socket_path)
+ * mode 0666. With a group (gid >= 0), 0710 of that group: criu restores a
+ * container's bind mounts from inside its user namespace, as the mapped
+ * root, which must then pass through the directory to the socket. */
+static int prepare_dir(const char *socket_path, long gid)
 {
 	char dir[108];
 	snprintf(dir, sizeof(dir), "%s", socket_path);
@@ -55,16 +62,21 @@ static int prepare_dir(const char *socket_path)
 		fprintf(stderr, "wlcr proxy: %s: %s\n", dir, strerror(errno));
 		return -1;
 	}
-	/* ours but open to others (a tmpfs mounted with its default mode):
-	 * closed, since the socket in it will be open to every uid */
-	if (S_ISDIR(st.st_mode) && st.st_uid == getuid() && (st.st_mode & 0077) &&
-	    chmod(dir, 0700) == 0)
-		st.st_mode &= ~(mode_t)0077;
-	if (!S_ISDIR(st.st_mode) || st.st_uid != getuid() || (st.st_mode & 0077)) {
+	/* ours: closed to others (a tmpfs is mounted 01777 or 0755 by
+	 * default), since the socket in it will be open to every uid */
+	mode_t want = gid >= 0 ? 0710 : 0700;
+	if (S_ISDIR(st.st_mode) && st.st_uid == getuid()) {
+		if (gid >= 0 && st.st_gid != (gid_t)gid && chown(dir, (uid_t)-1, (gid_t)gid) == 0)
+			st.st_gid = (gid_t)gid;
+		if ((st.st_mode & 07777) != want && chmod(dir, want) == 0)
+			st.st_mode = (st.st_mode & ~(mode_t)07777) | want;
+	}
+	if (!S_ISDIR(st.st_mode) || st.st_uid != getuid() || (st.st_mode & 07777) != want ||
+	    (gid >= 0 && st.st_gid != (gid_t)gid)) {
 		fprintf(stderr,
-			"wlcr proxy: %s must be a directory of uid %u with mode 0700 (it guards "
+			"wlcr proxy: %s must be a directory of uid %u with mode %04o (it guards "
 			"a socket that containers with mapped uids can reach)\n",
-			dir, (unsigned)getuid());
+			dir, (unsigned)getuid(), (unsigned)want);
 		return -1;
 	}
 	return 0;
@@ -77,12 +89,15 @@ int wlcr_cmd_proxy(int argc, char **argv)
 		{ "socket", required_argument, NULL, 's' },
 		{ "upstream", required_argument, NULL, 'u' },
 		{ "socket-mode", required_argument, NULL, 'M' },
+		{ "socket-group", required_argument, NULL, 'g' },
 		{ "shm-only", no_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *socket = NULL, *upstream = NULL, *mode = NULL;
 	int container = 0, shm_only = 0, c;
+	long gid = -1;
+	char *end;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "s:u:h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -98,6 +113,15 @@ int wlcr_cmd_proxy(int argc, char **argv)
 		case 'M':
 			mode = optarg;
 			break;
+		case 'g':
+			errno = 0;
+			gid = strtol(optarg, &end, 10);
+			if (errno || *end || end == optarg || gid < 0 || gid > 0x7fffffffL) {
+				fprintf(stderr, "wlcr proxy: --socket-group: not a gid: %s\n",
+					optarg);
+				return 2;
+			}
+			break;
 		case 'm':
 			shm_only = 1;
 			break;
@@ -109,7 +133,7 @@ int wlcr_cmd_proxy(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind != argc) {
+	if (optind != argc || (gid >= 0 && !container)) {
 		fputs(proxy_usage, stderr);
 		return 2;
 	}
@@ -117,12 +141,12 @@ int wlcr_cmd_proxy(int argc, char **argv)
 		if (!socket)
 			socket = WLCR_CONTAINER_SOCKET;
 		if (!mode)
-			mode = "0666";
+			mode = gid >= 0 ? "0660" : "0666";
 	}
 	struct wlcr_cli_target t;
 	if (wlcr_cli_target(&t, socket) < 0)
 		return 1;
-	if (container && prepare_dir(t.socket_path) < 0)
+	if (container && prepare_dir(t.socket_path, gid) < 0)
 		return 1;
 	char *extra[5];
 	size_t n = 0;
@@ -135,6 +159,12 @@ int wlcr_cmd_proxy(int argc, char **argv)
 	extra[n] = NULL;
 	if (wlcr_cli_ensure_proxy(&t, upstream, extra) < 0)
 		return 1;
+	if (gid >= 0 &&
+	    (chown(t.socket_path, (uid_t)-1, (gid_t)gid) < 0 || chmod(t.socket_path, 0660) < 0)) {
+		fprintf(stderr, "wlcr proxy: cannot give %s to group %ld: %s\n", t.socket_path, gid,
+			strerror(errno));
+		return 1;
+	}
 	printf("%s\n", t.socket_path);
 	return 0;
 }

@@ -10,7 +10,7 @@ wt_start_sway
 ct_host A
 ct_proxy A
 id=$CT_NAME
-ct_runc_bundle "$WT_DIR/bundle" "${CT_FOOT[@]}"
+ct_runc_bundle A "$WT_DIR/bundle" "${CT_FOOT[@]}"
 wt_on_exit "ct_in A runc delete -f $id >/dev/null 2>&1"
 ct_runc A run "$id" "$WT_DIR/bundle"
 wt_wait_stable 15 "$WT_DIR/before.png"

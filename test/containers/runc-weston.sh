@@ -11,7 +11,7 @@ ct_host A
 ct_proxy A
 wt_screenshot "$WT_DIR/empty.png"
 id=$CT_NAME
-ct_runc_bundle "$WT_DIR/bundle" weston-clickdot
+ct_runc_bundle A "$WT_DIR/bundle" weston-clickdot
 wt_on_exit "ct_in A runc delete -f $id >/dev/null 2>&1"
 ct_runc A run "$id" "$WT_DIR/bundle"
 wt_wait_stable 15 "$WT_DIR/before.png"

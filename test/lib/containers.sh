@@ -117,16 +117,16 @@ ct_use() {
 	export WT_COMPOSITOR WT_UPSTREAM WT_USER WT_COMPOSITOR_PID
 }
 
-# ct_runc_bundle DIR APP...: a bundle whose config.json (from runc spec) runs APP on the
+# ct_runc_bundle HOST DIR APP...: a bundle whose config.json (from runc spec) runs APP on the
 # cached rootfs, read-only with a tmpfs on /tmp, with the mount and environment that
 # wlcr container-args prints for runc. Every namespace runc makes stays: pid, network,
 # ipc, uts, mount.
 ct_runc_bundle() {
-	local dir=$1 w env
-	shift
+	local host=$1 dir=$2 w env
+	shift 2
 	mkdir -p "$dir"
 	(cd "$dir" && runc spec)
-	w=$("$CT_WLCR" container-args --runtime runc 2>/dev/null)
+	w=$(ct_in "$host" "$CT_WLCR" container-args --runtime runc)
 	env=$(printf '%s\n' "${CT_ENV[@]}" | jq -R . | jq -s .)
 	jq --argjson w "$w" --argjson env "$env" --arg root "$WLCR_ROOTFS_DIR" \
 		--args '.process.args = $ARGS.positional | .process.terminal = false |

@@ -120,7 +120,7 @@ ct_use() {
 # ct_runc_bundle HOST DIR APP...: a bundle whose config.json (from runc spec) runs APP on the
 # cached rootfs, read-only with a tmpfs on /tmp, with the mount and environment that
 # wlcr container-args prints for runc. Every namespace runc makes stays: pid, network,
-# ipc, uts, mount.
+# ipc, uts, mount. CT_RUNC_JQ: more of jq's filter (" | ...").
 ct_runc_bundle() {
 	local host=$1 dir=$2 w env
 	shift 2
@@ -133,7 +133,7 @@ ct_runc_bundle() {
 		.process.env += $env + $w.process.env | .mounts += $w.mounts |
 		.mounts += [{"destination": "/tmp", "type": "tmpfs", "source": "tmpfs",
 			"options": ["nosuid", "nodev", "mode=1777"]}] |
-		.root = {"path": $root, "readonly": true}' "$@" \
+		.root = {"path": $root, "readonly": true}'"${CT_RUNC_JQ:-}" "$@" \
 		<"$dir/config.json" >"$dir/config.json.new"
 	mv "$dir/config.json.new" "$dir/config.json"
 }

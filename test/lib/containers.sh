@@ -122,18 +122,20 @@ ct_use() {
 # wlcr container-args prints for runc. Every namespace runc makes stays: pid, network,
 # ipc, uts, mount. CT_RUNC_JQ: more of jq's filter (" | ...").
 ct_runc_bundle() {
-	local host=$1 dir=$2 w env
+	local host=$1 dir=$2 w env args
 	shift 2
 	mkdir -p "$dir"
 	(cd "$dir" && runc spec)
 	w=$(ct_in "$host" "$CT_WLCR" container-args --runtime runc)
 	env=$(printf '%s\n' "${CT_ENV[@]}" | jq -R . | jq -s .)
-	jq --argjson w "$w" --argjson env "$env" --arg root "$WLCR_ROOTFS_DIR" \
-		--args '.process.args = $ARGS.positional | .process.terminal = false |
+	# one argument a line (jq would take "-c" after --args for its own option)
+	args=$(printf '%s\n' "$@" | jq -R . | jq -s .)
+	jq --argjson w "$w" --argjson env "$env" --argjson args "$args" --arg root "$WLCR_ROOTFS_DIR" \
+		'.process.args = $args | .process.terminal = false |
 		.process.env += $env + $w.process.env | .mounts += $w.mounts |
 		.mounts += [{"destination": "/tmp", "type": "tmpfs", "source": "tmpfs",
 			"options": ["nosuid", "nodev", "mode=1777"]}] |
-		.root = {"path": $root, "readonly": true}'"${CT_RUNC_JQ:-}" "$@" \
+		.root = {"path": $root, "readonly": true}'"${CT_RUNC_JQ:-}" \
 		<"$dir/config.json" >"$dir/config.json.new"
 	mv "$dir/config.json.new" "$dir/config.json"
 }

@@ -165,6 +165,10 @@ ct_dockerd() {
 	mkdir -p "$exec_root"
 	exec {CT_DOCKER_LOCK}>"$WLCR_DOCKER_ROOT.lock"
 	flock -w 200 "$CT_DOCKER_LOCK" || wt_fail "another test holds $WLCR_DOCKER_ROOT.lock"
+	# containerd's store under it keeps what checkpoints uploaded, and refuses a later upload
+	# of the same content ("commit failed: content sha256:...: already exists"); the images
+	# are docker's own (overlay2), so each test starts with an empty one
+	rm -rf "$WLCR_DOCKER_ROOT/containerd"
 	local var="CT_HOST_$host"
 	wt__spawn "$WT_DIR/dockerd.log" - nsenter -t "${!var}" -m -n -- dockerd --experimental \
 		--data-root "$WLCR_DOCKER_ROOT" --exec-root "$exec_root" \

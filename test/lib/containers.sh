@@ -37,14 +37,10 @@ CT_ULIMITS=(--ulimit nofile=4096:4096 --ulimit nproc=4096:4096)
 CT_ENV=(LANG=C.UTF-8 HOME=/root)
 
 ct__require() {
-	local cmd
-	wt__require runc podman dockerd "$CT_DOCKER" jq nsenter unshare
+	wt__require runc podman dockerd "$CT_DOCKER" jq nsenter unshare criu
 	[[ -x $CT_WLCR ]] || wt_fail "$CT_WLCR not found: run make"
 	[[ -x $WLCR_ROOTFS_DIR/usr/bin/weston-clickdot && -s $WLCR_ROOTFS_TAR ]] ||
 		wt_fail "no container rootfs at $WLCR_ROOTFS_DIR: run scripts/setup"
-	for cmd in criu; do
-		command -v "$cmd" >/dev/null || wt_fail "$cmd not found"
-	done
 }
 
 # ct_host NAME: a private mount and network namespace, held by a process; CT_HOST_<NAME> is

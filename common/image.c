@@ -1,5 +1,6 @@
 #include "image.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -255,4 +256,35 @@ int wlcr_manifest_read(int dirfd, unsigned long long **ret_inos, size_t *ret_n, 
 int wlcr_manifest_remove(int dirfd)
 {
 	return unlinkat(dirfd, WLCR_MANIFEST, 0) < 0 && errno != ENOENT ? -errno : 0;
+}
+
+int wlcr_image_list(int dirfd, unsigned long long **ret_inos, size_t *ret_n)
+{
+	int dup = fcntl(dirfd, F_DUPFD_CLOEXEC, 3);
+	DIR *d = dup >= 0 ? fdopendir(dup) : NULL;
+	if (!d) {
+		int e = errno;
+		if (dup >= 0)
+			close(dup);
+		return -e;
+	}
+	unsigned long long *inos = NULL, ino;
+	size_t n = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (!wlcr_image_name_ino(e->d_name, &ino))
+			continue;
+		unsigned long long *more = realloc(inos, (n + 1) * sizeof(*inos));
+		if (!more) {
+			free(inos);
+			closedir(d);
+			return -ENOMEM;
+		}
+		inos = more;
+		inos[n++] = ino;
+	}
+	closedir(d);
+	*ret_inos = inos;
+	*ret_n = n;
+	return 0;
 }

@@ -45,6 +45,9 @@ int wlcr_manifest_write(int dirfd, const unsigned long long *inos, size_t n, cha
  * why. */
 int wlcr_manifest_read(int dirfd, unsigned long long **ret_inos, size_t *ret_n, char *err,
 		       size_t errlen);
+/* Every wayland-<ino>.img under dirfd (for a dump without a manifest).
+ * Returns 0 with *ret_inos (free() it) and *ret_n, or -errno. */
+int wlcr_image_list(int dirfd, unsigned long long **ret_inos, size_t *ret_n);
 /* Removes the manifest under dirfd, if any. Returns 0 or -errno. */
 int wlcr_manifest_remove(int dirfd);
 /* The inode an image's name stands for: 1 with *ret_ino for

@@ -112,39 +112,6 @@ static int call(const char *socket_path, const CtlRequest *req, const int *fds, 
 	return 0;
 }
 
-/* Every wayland-*.img under dirfd, for a dump without a manifest. */
-static int list_all(int dirfd, unsigned long long **ret_inos, size_t *ret_n)
-{
-	int dup = fcntl(dirfd, F_DUPFD_CLOEXEC, 3);
-	DIR *d = dup >= 0 ? fdopendir(dup) : NULL;
-	unsigned long long *inos = NULL;
-	size_t n = 0;
-	if (!d) {
-		int e = errno;
-		if (dup >= 0)
-			close(dup);
-		return -e;
-	}
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		unsigned long long ino;
-		if (!wlcr_image_name_ino(e->d_name, &ino))
-			continue;
-		unsigned long long *more = realloc(inos, (n + 1) * sizeof(*inos));
-		if (!more) {
-			free(inos);
-			closedir(d);
-			return -ENOMEM;
-		}
-		inos = more;
-		inos[n++] = ino;
-	}
-	closedir(d);
-	*ret_inos = inos;
-	*ret_n = n;
-	return 0;
-}
-
 static bool listed(const unsigned long long *inos, size_t n, unsigned long long ino)
 {
 	for (size_t i = 0; i < n; i++)
@@ -158,7 +125,7 @@ static void log_ignored(int dirfd, const unsigned long long *inos, size_t n, con
 {
 	unsigned long long *all = NULL;
 	size_t nall = 0;
-	if (list_all(dirfd, &all, &nall) < 0)
+	if (wlcr_image_list(dirfd, &all, &nall) < 0)
 		return;
 	for (size_t i = 0; i < nall; i++) {
 		if (listed(inos, n, all[i]))
@@ -201,10 +168,13 @@ static int this_dumps_images(int dirfd, bool dump_named_us, unsigned long long *
 	}
 	int ret = wlcr_manifest_read(dirfd, ret_inos, ret_n, err, sizeof(err));
 	if (ret == -ENOENT) {
-		wlcr_pr_warn("no %s: images from an older wlcr, restoring every "
-			     "wayland-*.img here",
-			     WLCR_MANIFEST);
-		return list_all(dirfd, ret_inos, ret_n);
+		/* criu too old to list plugins, or an older wlcr's dump */
+		ret = wlcr_image_list(dirfd, ret_inos, ret_n);
+		if (ret == 0 && *ret_n)
+			wlcr_pr_warn("no %s: images from an older wlcr, restoring every "
+				     "wayland-*.img here",
+				     WLCR_MANIFEST);
+		return ret;
 	}
 	if (ret < 0) {
 		wlcr_pr_err("%s", err);

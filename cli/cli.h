@@ -4,6 +4,10 @@
 
 #include <stddef.h>
 
+/* The proxy for containers: a fixed host path, bind-mounted alone at the
+ * same path into every container (see cmd_container.c). */
+#define WLCR_CONTAINER_SOCKET "/run/wlcr/wlcr-0"
+
 struct wlcr_cli_target {
 	char socket_path[108]; /* the proxy's Wayland socket */
 	char ctl_path[113];
@@ -26,5 +30,7 @@ int wlcr_cmd_dump(int argc, char **argv);
 int wlcr_cmd_restore(int argc, char **argv);
 int wlcr_cmd_show(int argc, char **argv);
 int wlcr_cmd_move(int argc, char **argv);
+int wlcr_cmd_proxy(int argc, char **argv);
+int wlcr_cmd_container_args(int argc, char **argv);
 
 #endif

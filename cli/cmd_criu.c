@@ -209,29 +209,43 @@ int wlcr_cmd_restore(int argc, char **argv)
 	char lib[PATH_MAX];
 	/* the pids must be free: on the same host, the old tree may still be
 	 * on its way out (pid 1 reaps orphans late) */
-	DIR *d = opendir(dir);
-	if (!d) {
+	int dirfd_ = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd_ < 0) {
 		fprintf(stderr, "wlcr restore: %s: %s\n", dir, strerror(errno));
 		return 1;
 	}
-	int dirfd_ = dirfd(d);
-	struct dirent *e;
+	/* this dump's images: a reused directory may hold older ones, whose
+	 * pids are no business of this restore */
+	unsigned long long *inos = NULL;
+	size_t n = 0;
+	char err[512] = "";
+	int ret = wlcr_manifest_read(dirfd_, &inos, &n, err, sizeof(err));
+	if (ret == -ENOENT) {
+		err[0] = '\0';
+		ret = wlcr_image_list(dirfd_, &inos, &n);
+	}
+	if (ret < 0) {
+		fprintf(stderr, "wlcr restore: %s: %s\n", dir, err[0] ? err : strerror(-ret));
+		close(dirfd_);
+		return 1;
+	}
 	unsigned images = 0;
-	while ((e = readdir(d))) {
-		if (strncmp(e->d_name, "wayland-", 8) != 0)
-			continue;
-		char err[512];
+	for (size_t i = 0; i < n; i++) {
+		char name[64];
 		Image *img = NULL;
-		if (wlcr_image_read(dirfd_, e->d_name, &img, err, sizeof(err)) < 0) {
+		wlcr_image_name(name, sizeof(name), inos[i]);
+		if (wlcr_image_read(dirfd_, name, &img, err, sizeof(err)) < 0) {
 			fprintf(stderr, "wlcr restore: %s\n", err);
-			closedir(d);
+			free(inos);
+			close(dirfd_);
 			return 1;
 		}
 		wait_gone(img->pid);
 		image__free_unpacked(img, NULL);
 		images++;
 	}
-	closedir(d);
+	free(inos);
+	close(dirfd_);
 	char *args[] = { "criu",
 			 "restore",
 			 "-D",
@@ -244,7 +258,7 @@ int wlcr_cmd_restore(int argc, char **argv)
 			 "restore.log",
 			 NULL };
 	double t0 = now_ms();
-	int ret = 0;
+	ret = 0;
 	struct log_facts f;
 	for (int attempt = 0; attempt < 5; attempt++) {
 		ret = run(args);

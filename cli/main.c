@@ -28,6 +28,11 @@ static const char usage[] =
 	"        print a wayland-<ino>.img readably\n"
 	"  move [--socket NAME] CLIENT --to COMPOSITOR\n"
 	"        move a running app to another compositor (no checkpoint)\n"
+	"  proxy [--container] [--socket NAME] [--upstream NAME] [--socket-mode MODE]\n"
+	"        start wlcr-proxy unless it runs; --container: the one containers use,\n"
+	"        at " WLCR_CONTAINER_SOCKET "\n"
+	"  container-args [--runtime podman|docker|runc]\n"
+	"        print the mount and environment a container needs to use that proxy\n"
 	"\n"
 	"  -h, --help       this text\n"
 	"  -v, --version    print the version\n"
@@ -61,6 +66,10 @@ int main(int argc, char **argv)
 		return wlcr_cmd_show(argc - 1, argv + 1);
 	if (strcmp(cmd, "move") == 0)
 		return wlcr_cmd_move(argc - 1, argv + 1);
+	if (strcmp(cmd, "proxy") == 0)
+		return wlcr_cmd_proxy(argc - 1, argv + 1);
+	if (strcmp(cmd, "container-args") == 0)
+		return wlcr_cmd_container_args(argc - 1, argv + 1);
 	fprintf(stderr, "wlcr: unknown command '%s'\n\n%s", cmd, usage);
 	return 2;
 }

@@ -1,5 +1,6 @@
 #include "image.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -143,4 +144,149 @@ out:
 	free(buf);
 	close(fd);
 	return r;
+}
+
+int wlcr_image_name_ino(const char *name, unsigned long long *ret_ino)
+{
+	unsigned long long ino;
+	int end = 0;
+	if (sscanf(name, "wayland-%llu.img%n", &ino, &end) != 1 || end == 0 || name[end] ||
+	    strncmp(name, "wayland-", 8) != 0 || name[8] < '0' || name[8] > '9')
+		return 0;
+	*ret_ino = ino;
+	return 1;
+}
+
+int wlcr_manifest_write(int dirfd, const unsigned long long *inos, size_t n, char *err,
+			size_t errlen)
+{
+	static const char tmp[] = WLCR_MANIFEST ".tmp";
+	int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		int e = errno;
+		snprintf(err, errlen, "%s: cannot write: %s", WLCR_MANIFEST, strerror(e));
+		return -e;
+	}
+	FILE *f = fdopen(fd, "w");
+	if (!f) {
+		int e = errno;
+		close(fd);
+		unlinkat(dirfd, tmp, 0);
+		snprintf(err, errlen, "%s: cannot write: %s", WLCR_MANIFEST, strerror(e));
+		return -e;
+	}
+	fprintf(f, "wlcr-manifest %d\n", WLCR_MANIFEST_VERSION);
+	for (size_t i = 0; i < n; i++) {
+		char name[64];
+		wlcr_image_name(name, sizeof(name), inos[i]);
+		fprintf(f, "%s\n", name);
+	}
+	int ret = ferror(f) ? -EIO : 0;
+	if (fclose(f) != 0 && ret == 0)
+		ret = -errno;
+	if (ret == 0 && renameat(dirfd, tmp, dirfd, WLCR_MANIFEST) < 0)
+		ret = -errno;
+	if (ret < 0) {
+		unlinkat(dirfd, tmp, 0);
+		snprintf(err, errlen, "%s: cannot write: %s", WLCR_MANIFEST, strerror(-ret));
+	}
+	return ret;
+}
+
+int wlcr_manifest_read(int dirfd, unsigned long long **ret_inos, size_t *ret_n, char *err,
+		       size_t errlen)
+{
+	int fd = openat(dirfd, WLCR_MANIFEST, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		int e = errno;
+		snprintf(err, errlen, "%s: cannot open: %s", WLCR_MANIFEST, strerror(e));
+		return -e;
+	}
+	FILE *f = fdopen(fd, "r");
+	if (!f) {
+		int e = errno;
+		close(fd);
+		snprintf(err, errlen, "%s: cannot read: %s", WLCR_MANIFEST, strerror(e));
+		return -e;
+	}
+	char line[128];
+	int version = 0, ret = 0;
+	size_t n = 0;
+	unsigned long long *inos = NULL;
+	if (!fgets(line, sizeof(line), f) || sscanf(line, "wlcr-manifest %d", &version) != 1) {
+		snprintf(err, errlen, "%s: not a wlcr manifest", WLCR_MANIFEST);
+		ret = -EINVAL;
+	} else if (version != WLCR_MANIFEST_VERSION) {
+		snprintf(err, errlen, "%s: manifest version %d, this wlcr reads version %d",
+			 WLCR_MANIFEST, version, WLCR_MANIFEST_VERSION);
+		ret = -EINVAL;
+	}
+	while (ret == 0 && fgets(line, sizeof(line), f)) {
+		unsigned long long ino;
+		line[strcspn(line, "\n")] = '\0';
+		if (!wlcr_image_name_ino(line, &ino)) {
+			snprintf(err, errlen, "%s: corrupt: line %zu is not an image name",
+				 WLCR_MANIFEST, n + 2);
+			ret = -EINVAL;
+			break;
+		}
+		if (n == WLCR_MANIFEST_MAX) {
+			snprintf(err, errlen, "%s: corrupt: more than %d images", WLCR_MANIFEST,
+				 WLCR_MANIFEST_MAX);
+			ret = -EINVAL;
+			break;
+		}
+		unsigned long long *more = realloc(inos, (n + 1) * sizeof(*inos));
+		if (!more) {
+			snprintf(err, errlen, "%s: out of memory", WLCR_MANIFEST);
+			ret = -ENOMEM;
+			break;
+		}
+		inos = more;
+		inos[n++] = ino;
+	}
+	fclose(f);
+	if (ret < 0) {
+		free(inos);
+		return ret;
+	}
+	*ret_inos = inos;
+	*ret_n = n;
+	return 0;
+}
+
+int wlcr_manifest_remove(int dirfd)
+{
+	return unlinkat(dirfd, WLCR_MANIFEST, 0) < 0 && errno != ENOENT ? -errno : 0;
+}
+
+int wlcr_image_list(int dirfd, unsigned long long **ret_inos, size_t *ret_n)
+{
+	int dup = fcntl(dirfd, F_DUPFD_CLOEXEC, 3);
+	DIR *d = dup >= 0 ? fdopendir(dup) : NULL;
+	if (!d) {
+		int e = errno;
+		if (dup >= 0)
+			close(dup);
+		return -e;
+	}
+	unsigned long long *inos = NULL, ino;
+	size_t n = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (!wlcr_image_name_ino(e->d_name, &ino))
+			continue;
+		unsigned long long *more = realloc(inos, (n + 1) * sizeof(*inos));
+		if (!more) {
+			free(inos);
+			closedir(d);
+			return -ENOMEM;
+		}
+		inos = more;
+		inos[n++] = ino;
+	}
+	closedir(d);
+	*ret_inos = inos;
+	*ret_n = n;
+	return 0;
 }

@@ -27,4 +27,32 @@ int wlcr_image_write(int dirfd, const char *name, const Image *img, char *err, s
  * why: missing, truncated, not a wlcr image, a newer format, corrupt. */
 int wlcr_image_read(int dirfd, const char *name, Image **ret, char *err, size_t errlen);
 
+/* The manifest, wlcr-manifest beside the images: the images one dump wrote,
+ * one "wayland-<ino>.img" a line after a "wlcr-manifest 1" line. A checkpoint
+ * directory can be reused (podman does), so images of an earlier dump may
+ * sit beside this one's; only those the manifest names belong to it. */
+#define WLCR_MANIFEST	      "wlcr-manifest"
+#define WLCR_MANIFEST_VERSION 1
+/* far above the connections one dump holds (the plugin allows 64) */
+#define WLCR_MANIFEST_MAX 4096
+
+/* Replaces the manifest under dirfd with one naming the n inodes (written
+ * to a temporary file and renamed, so a reader never sees half of it).
+ * Returns 0 or -errno with err filled in. */
+int wlcr_manifest_write(int dirfd, const unsigned long long *inos, size_t n, char *err,
+			size_t errlen);
+/* Reads the manifest under dirfd. Returns 0 with *ret_inos (free() it) and
+ * *ret_n, -ENOENT when there is none, or -errno / -EINVAL with err saying
+ * why. */
+int wlcr_manifest_read(int dirfd, unsigned long long **ret_inos, size_t *ret_n, char *err,
+		       size_t errlen);
+/* Every wayland-<ino>.img under dirfd (for a dump without a manifest).
+ * Returns 0 with *ret_inos (free() it) and *ret_n, or -errno. */
+int wlcr_image_list(int dirfd, unsigned long long **ret_inos, size_t *ret_n);
+/* Removes the manifest under dirfd, if any. Returns 0 or -errno. */
+int wlcr_manifest_remove(int dirfd);
+/* The inode an image's name stands for: 1 with *ret_ino for
+ * "wayland-<ino>.img", 0 for any other name. */
+int wlcr_image_name_ino(const char *name, unsigned long long *ret_ino);
+
 #endif

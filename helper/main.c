@@ -25,6 +25,8 @@ static const char usage[] =
 	"\n"
 	"  -s, --socket NAME      listening socket name or absolute path (default wlcr-0);\n"
 	"                         the control socket is NAME.ctl (mode 0600)\n"
+	"      --socket-mode MODE the listening socket's mode, octal (e.g. 0666 for containers\n"
+	"                         whose uids are mapped: the directory then guards it)\n"
 	"  -u, --upstream NAME    compositor socket, name or path (default $WAYLAND_DISPLAY)\n"
 	"  -r, --ready-fd N       write a newline to fd N once serving, then close it\n"
 	"      --shm-only         hide dmabuf and wl_drm, so clients render to wl_shm\n"
@@ -56,6 +58,7 @@ enum {
 	OPT_MAX_OBJECTS,
 	OPT_MAX_JOURNAL,
 	OPT_COMPOSITOR_TIMEOUT,
+	OPT_SOCKET_MODE,
 };
 
 /* The soft open-files limit up to the hard one: every client costs the
@@ -88,6 +91,7 @@ int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "socket", required_argument, NULL, 's' },
+		{ "socket-mode", required_argument, NULL, OPT_SOCKET_MODE },
 		{ "upstream", required_argument, NULL, 'u' },
 		{ "ready-fd", required_argument, NULL, 'r' },
 		{ "shm-only", no_argument, NULL, OPT_SHM_ONLY },
@@ -112,6 +116,7 @@ int main(int argc, char **argv)
 		.max_client_objects = 100000,
 		.max_client_journal = 64 << 20,
 		.compositor_timeout_ms = 60000,
+		.socket_mode = -1,
 	};
 	long max_fds = -1;
 	int level = WLCR_LOG_INFO, c;
@@ -151,6 +156,19 @@ int main(int argc, char **argv)
 			}
 			opt.buffer_limit = (size_t)v;
 			break;
+		case OPT_SOCKET_MODE: {
+			char *end;
+			errno = 0;
+			long m = strtol(optarg, &end, 8);
+			if (errno || *end || end == optarg || m < 0 || m > 0777) {
+				fprintf(stderr,
+					"wlcr-proxy: --socket-mode: expected octal 0..0777: %s\n",
+					optarg);
+				return 2;
+			}
+			opt.socket_mode = (int)m;
+			break;
+		}
 		case OPT_RECORD:
 			opt.record_dir = optarg;
 			break;

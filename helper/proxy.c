@@ -181,6 +181,13 @@ int wlcr_proxy_init(struct wlcr_proxy *proxy, const struct wlcr_proxy_options *o
 			 strerror(-proxy->listen_fd));
 		return proxy->listen_fd;
 	}
+	/* a container whose uids are mapped reaches the socket, bind-mounted
+	 * alone, as an unmapped user; on the host its directory guards it */
+	if (opt->socket_mode >= 0 && chmod(proxy->socket_path, (mode_t)opt->socket_mode) < 0) {
+		ret = -errno;
+		wlcr_err("cannot set the mode of %s: %s", proxy->socket_path, strerror(-ret));
+		return ret;
+	}
 	/* umask-independent: only the owner may talk to the control socket */
 	mode_t old = umask(0077);
 	proxy->ctl_fd = listen_on(proxy->ctl_path, SOCK_SEQPACKET);

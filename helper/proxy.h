@@ -25,6 +25,8 @@ struct wlcr_proxy_options {
 	/* bytes queued towards one side after which the proxy stops reading
 	 * from the other side of that client */
 	size_t buffer_limit;
+	/* the listening socket's mode, or -1 for what the umask gives */
+	int socket_mode;
 	/* --record DIR: write each client's traffic to DIR/client-N.wlrec */
 	const char *record_dir;
 	/* what one client may hold, so that it cannot use up the proxy for

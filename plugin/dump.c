@@ -1,8 +1,12 @@
 /* The dump: for each socket connected to a wlcr proxy, have the proxy
  * quiesce the client and hand over its journal, add what the app has not
- * read yet, and write wayland-<ino>.img. The control connection stays open
- * until exit(DUMP): closing it resumes the client, so a dump that fails
- * anywhere leaves the app running with nothing lost. */
+ * read yet, and write wayland-<ino>.img, then the manifest naming every
+ * image of this dump. The control connection stays open until exit(DUMP):
+ * closing it resumes the client, so a dump that fails anywhere leaves the
+ * app running with nothing lost.
+ *
+ * Everything here runs in criu, in criu's namespaces: the proxy's control
+ * socket is reached by its host path, never from inside a container. */
 #include <errno.h>
 #include <limits.h>
 #include <stdbool.h>
@@ -30,6 +34,9 @@ extern int add_inventory_plugin(const char *name) __attribute__((weak));
 static int controls[MAX_CONTROLS];
 static unsigned ncontrols;
 static bool in_inventory;
+/* the sockets saved by this dump, for the manifest */
+static unsigned long long saved[MAX_CONTROLS];
+static unsigned nsaved;
 
 /* The app's unread bytes, without consuming them: the dump may fail and the
  * app go on reading. fds that come along are counted and closed. */
@@ -73,7 +80,8 @@ int wlcr_plugin_dump_sk(int fd, int ino)
 	if (wlcr_plugin_peer_proxy(fd, path, sizeof(path)) <= 0)
 		return -ENOTSUP;
 	wlcr_ctl_path(ctl_path, sizeof(ctl_path), path);
-	ret = wlcr_sockdiag_peer((uint32_t)ino, &proxy_ino);
+	/* in the socket's own network namespace: a container's */
+	ret = wlcr_sockdiag_peer_of(fd, (uint32_t)ino, &proxy_ino);
 	if (ret < 0) {
 		wlcr_pr_err("socket ino %d: cannot find its peer in %s: %s", ino, path,
 			    strerror(-ret));
@@ -144,6 +152,14 @@ int wlcr_plugin_dump_sk(int fd, int ino)
 		     ino, img->pid, path, name, img->journal->n_objects, img->n_pools,
 		     img->has_unread ? img->unread.len : 0);
 	image__free_unpacked(img, NULL);
+	/* rewritten with each image, so that it names exactly those of this
+	 * dump however many follow */
+	saved[nsaved++] = (unsigned long long)ino;
+	ret = wlcr_manifest_write(criu_get_image_dir(), saved, nsaved, err, sizeof(err));
+	if (ret < 0) {
+		wlcr_pr_err("%s", err);
+		return ret;
+	}
 	if (!in_inventory && add_inventory_plugin) {
 		if (add_inventory_plugin(WLCR_PLUGIN_NAME)) {
 			wlcr_pr_err("cannot record the plugin in the inventory");
@@ -152,6 +168,16 @@ int wlcr_plugin_dump_sk(int fd, int ino)
 		in_inventory = true;
 	}
 	return 0;
+}
+
+void wlcr_plugin_dump_init(void)
+{
+	/* an earlier dump's manifest in a reused directory would name images
+	 * that are not this dump's; a dump that saves none leaves none */
+	int ret = wlcr_manifest_remove(criu_get_image_dir());
+	if (ret < 0)
+		wlcr_pr_warn("cannot remove an earlier %s: %s", WLCR_MANIFEST, strerror(-ret));
+	nsaved = 0;
 }
 
 void wlcr_plugin_dump_finish(void)
@@ -164,5 +190,6 @@ void wlcr_plugin_dump_finish(void)
 		close(controls[i]);
 	}
 	ncontrols = 0;
+	nsaved = 0;
 	in_inventory = false;
 }

@@ -3,13 +3,19 @@
 # Each unit test binary is built from the test, the harness, and only the
 # modules it tests (unit_deps_NAME).
 
-UNIT_TESTS := wire conn ctl objmap registry journal client replay
+UNIT_TESTS := wire conn ctl objmap registry journal client replay manifest sockdiag
 unit_deps_wire     := helper/wire.c
 unit_deps_conn     := helper/conn.c common/unix.c
 unit_deps_ctl      := common/ctl.c common/unix.c
 unit_deps_objmap   := helper/objmap.c
 unit_deps_registry := helper/registry.c helper/names.c
-CLIENT_DEPS := helper/client.c helper/accept.c helper/proxy.c helper/upstream.c helper/takeover.c helper/restore.c helper/names.c helper/journal.c helper/objmap.c helper/wire.c helper/conn.c \
+unit_deps_manifest := common/image.c
+unit_deps_sockdiag := plugin/sockdiag.c common/unix.c
+# libraries beyond the proxy's a test's modules need
+unit_libs_sockdiag := libnl-3.0
+CLIENT_DEPS := helper/client.c helper/accept.c helper/proxy.c helper/upstream.c \
+	helper/takeover.c helper/restore.c helper/names.c helper/journal.c helper/objmap.c \
+	helper/wire.c helper/conn.c \
 	helper/loop.c helper/registry.c helper/record.c helper/replay.c helper/snapshot.c \
 	helper/control.c helper/serials.c common/log.c common/ctl.c common/unix.c
 unit_deps_journal  := $(CLIENT_DEPS) test/unit/session.c
@@ -25,7 +31,7 @@ TEST_HELPERS := $(PNGCMP)
 $(B)/test/unit/test_%: $(B)/obj/test/unit/test_%.o $(B)/obj/test/unit/unit.o \
 		$$(call obj,$$(unit_deps_$$*)) $(GEN_PROTO_O) $(GEN_PB_O)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,$(PROXY_PKGS))
+	$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,$(PROXY_PKGS) $(unit_libs_$*))
 
 $(B)/obj/test/%.o: test/%.c $(GENERATED_H)
 	@mkdir -p $(@D)
@@ -91,6 +97,9 @@ ASAN_B := build/asan
 E2E_TESTS := $(sort $(filter-out test/e2e/lib.sh,$(wildcard test/e2e/*.sh)))
 E2E_PROXY_TESTS := $(E2E_TESTS)
 LIB_TESTS := $(sort $(wildcard test/lib/selftest-*.sh))
+# real runtimes (runc, podman, docker) checkpointing and restoring containerized apps; not
+# again under ASan: they drive the same proxy code as e2e, through the runtimes' own criu
+CONTAINER_TESTS := $(sort $(wildcard test/containers/*.sh))
 
 # The proxy's end-to-end tests again with the ASan/UBSan proxy: generated
 # wrappers, so that each keeps its own line in the results.
@@ -111,6 +120,7 @@ check: tests
 		--suite e2e $(E2E_TESTS) \
 		$(if $(ZDTM_TESTS),--suite zdtm $(ZDTM_TESTS)) \
 		$(if $(APP_TESTS),--suite apps $(APP_TESTS)) \
+		--suite containers $(CONTAINER_TESTS) \
 		--suite unit-asan $(patsubst $(B)/%,$(ASAN_B)/%,$(UNIT_BIN)) \
 		--suite fuzz-corpus-asan test/fuzz/replay-corpus-asan.sh \
 		$(if $(ASAN_E2E),--suite e2e-asan $(ASAN_E2E))

@@ -323,6 +323,25 @@ static bool over_limits(struct wlcr_client *c, const struct wlcr_interface *it, 
 	return false;
 }
 
+static double ms_between(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) * 1e3 + (double)(b->tv_nsec - a->tv_nsec) / 1e6;
+}
+
+static void note_commit(struct wlcr_client *c)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (c->first_frame_pending && c->state == WLCR_CLIENT_CONNECTED) {
+		c->first_frame_pending = false;
+		wlcr_info("client %u: first frame on %s: %.1f ms after its replay began, %.1f ms "
+			  "after its last frame before",
+			  c->index, c->upstream->path, ms_between(&c->replay_began, &now),
+			  c->last_commit.tv_sec ? ms_between(&c->last_commit, &now) : 0.0);
+	}
+	c->last_commit = now;
+}
+
 /* Handles one complete request. Returns false when the client was closed. */
 static bool handle_request(struct wlcr_client *c, uint8_t *bytes, uint16_t size, uint32_t sender,
 			   uint16_t opcode)
@@ -448,6 +467,8 @@ static bool handle_request(struct wlcr_client *c, uint8_t *bytes, uint16_t size,
 		if (msg->flags & WLCR_MSG_DESTRUCTOR)
 			forget_pair(c, sender);
 	}
+	if (it == &wlcr_iface_wl_surface && opcode == WLCR_REQ_wl_surface_commit)
+		note_commit(c);
 	if (c->state == WLCR_CLIENT_WAITING) {
 		/* no compositor now: the journal has it, and the replay onto
 		 * the next one makes it so (a callback is asked for again) */
@@ -523,7 +544,7 @@ static void shift_split(uint8_t *bytes, const struct wlcr_wire_msg *m, unsigned 
  * ones a compositor may present in (wp_presentation.clock_id). */
 static bool presentation_clock_shifts(struct wlcr_client *c, const struct wlcr_object *feedback)
 {
-	struct wlcr_object *p = wlcr_journal_get(&c->journal, feedback->creator);
+	struct wlcr_object *p = wlcr_journal_creator(&c->journal, feedback);
 	const struct wlcr_msgcopy *clk = p && p->iface == &wlcr_iface_wp_presentation && p->events
 						 ? p->events[WLCR_EVT_wp_presentation_clock_id]
 						 : NULL;

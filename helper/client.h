@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "conn.h"
 #include "journal.h"
@@ -31,12 +32,23 @@ struct wlcr_client {
 	struct wlcr_conn up;		/* to the compositor (fd -1 while waiting for it) */
 	struct wlcr_upstream *upstream; /* its compositor */
 	enum wlcr_client_state state;
-	/* a replay under way for a move to another compositor (wlr ls) */
+	/* a replay under way for a move to another compositor (wlcr ls) */
 	bool moving;
 	/* what helper/takeover.c does next, once the loop's batch is done:
 	 * never while the client's own messages are being handled */
 	enum { WLCR_TAKEOVER_NONE, WLCR_TAKEOVER_WAIT, WLCR_TAKEOVER_REPLAY } takeover_next;
 	void *takeover_data;
+	/* its own connection to the compositor ended (it did not just join
+	 * while the compositor was away): if the compositor turns out to live
+	 * on, it meant to close this one */
+	bool lost_up;
+	/* its replay ended because the compositor's connection did */
+	bool replay_lost_up;
+	/* the app's last wl_surface.commit, and when its last replay began:
+	 * its first frame after a replay is logged with both delays (what a
+	 * person sees of a restart or a move; bench/ reads it) */
+	struct timespec last_commit, replay_began;
+	bool first_frame_pending;
 	struct wlcr_source down_src, up_src;
 	struct wlcr_journal journal;
 	pid_t pid;	 /* as the proxy (host) sees it */

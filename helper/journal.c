@@ -748,6 +748,7 @@ static struct wlcr_object *object_new(struct wlcr_journal *j, uint32_t id,
 	if (!obj)
 		return NULL;
 	obj->id = id;
+	obj->gen = ++j->next_gen;
 	obj->iface = iface;
 	obj->version = version;
 	obj->server_created = id >= WLCR_SERVER_ID_MIN;
@@ -774,6 +775,13 @@ static struct wlcr_object *object_new(struct wlcr_journal *j, uint32_t id,
 fail:
 	object_free(j, obj);
 	return NULL;
+}
+
+struct wlcr_object *wlcr_journal_creator(const struct wlcr_journal *j,
+					 const struct wlcr_object *obj)
+{
+	struct wlcr_object *from = wlcr_journal_get(j, obj->creator);
+	return from && !from->zombie && from->gen == obj->creator_gen ? from : NULL;
 }
 
 int wlcr_journal_check_new_id(const struct wlcr_journal *j, uint32_t id, char *err, size_t errlen)
@@ -851,6 +859,8 @@ static int create_from(struct wlcr_journal *j, struct wlcr_object *creator,
 		return -ENOMEM;
 	}
 	obj->creator = creator->id;
+	obj->creator_gen = creator->gen;
+	obj->creator_iface = creator->iface;
 	if (iface == &wlcr_iface_wl_subsurface) {
 		/* get_subsurface(id, surface, parent): checked objects */
 		struct wlcr_object *surf = wlcr_journal_get(j, m->args[1].u);
@@ -988,12 +998,11 @@ static void source_event(struct wlcr_object *obj, const struct wlcr_wire_msg *m)
 		obj->source_in_use = false;
 }
 
-bool wlcr_journal_constraint_oneshot(const struct wlcr_journal *j, const struct wlcr_object *obj)
+bool wlcr_journal_constraint_oneshot(const struct wlcr_object *obj)
 {
 	/* lock_pointer and confine_pointer: (id, surface, pointer, region,
 	 * lifetime); the lifetime is the last word of the constructor */
-	const struct wlcr_object *from = wlcr_journal_get(j, obj->creator);
-	if (!from || from->iface != &wlcr_iface_zwp_pointer_constraints_v1 || !obj->ctor ||
+	if (obj->creator_iface != &wlcr_iface_zwp_pointer_constraints_v1 || !obj->ctor ||
 	    obj->ctor->size != 28)
 		return false;
 	return wlcr_wire_word(obj->ctor->bytes + 24) == 1; /* lifetime oneshot */
@@ -1001,8 +1010,7 @@ bool wlcr_journal_constraint_oneshot(const struct wlcr_journal *j, const struct 
 
 /* A pointer constraint is active from locked (confined) to unlocked
  * (unconfined); a oneshot one is then finished. */
-static void constraint_event(struct wlcr_journal *j, struct wlcr_object *obj,
-			     const struct wlcr_wire_msg *m)
+static void constraint_event(struct wlcr_object *obj, const struct wlcr_wire_msg *m)
 {
 	bool locked = obj->iface == &wlcr_iface_zwp_locked_pointer_v1;
 	if (!locked && obj->iface != &wlcr_iface_zwp_confined_pointer_v1)
@@ -1012,7 +1020,7 @@ static void constraint_event(struct wlcr_journal *j, struct wlcr_object *obj,
 		obj->focus = 1;
 	} else {
 		obj->focus = 0;
-		if (wlcr_journal_constraint_oneshot(j, obj))
+		if (wlcr_journal_constraint_oneshot(obj))
 			obj->defunct = true;
 	}
 }
@@ -1128,7 +1136,7 @@ int wlcr_journal_event(struct wlcr_journal *j, struct wlcr_object *obj,
 		else if (m->opcode == WLCR_EVT_zwp_text_input_v3_leave)
 			obj->focus = 0;
 	}
-	constraint_event(j, obj, m);
+	constraint_event(obj, m);
 	if (it == &wlcr_iface_xdg_activation_token_v1 &&
 	    m->opcode == WLCR_EVT_xdg_activation_token_v1_done)
 		obj->defunct = true;

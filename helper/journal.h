@@ -79,7 +79,14 @@ struct wlcr_object {
 	/* restored but not recreated (a popup and its surfaces): the proxy
 	 * absorbs requests to it and answers its destruction itself */
 	bool gone;
+	/* ids are reused: an object's gen never is. The object at creator is
+	 * the one that made this one only while its gen is creator_gen
+	 * (wlcr_journal_creator); creator_iface is its interface either way,
+	 * the one the constructor was a message of. */
+	uint32_t gen;
 	uint32_t creator; /* object whose message created this one */
+	uint32_t creator_gen;
+	const struct wlcr_interface *creator_iface;
 	/* the request or event that created it; NULL for wl_display */
 	struct wlcr_msgcopy *ctor;
 	/* last value per request opcode (setters), iface->nrequests slots */
@@ -119,6 +126,7 @@ struct wlcr_journal {
 	/* the newest (highest) serial the app was given, in its own serial
 	 * space (which after a restore is not the compositor's: client.c) */
 	uint32_t serial_last;
+	uint32_t next_gen;
 	/* first reason this client cannot be checkpointed, or NULL */
 	const char *not_checkpointable;
 	/* stats: counters only */
@@ -128,6 +136,10 @@ struct wlcr_journal {
 int wlcr_journal_init(struct wlcr_journal *j);
 void wlcr_journal_finish(struct wlcr_journal *j);
 struct wlcr_object *wlcr_journal_get(const struct wlcr_journal *j, uint32_t id);
+/* The object that made obj, if it lives still (not destroyed, its id not
+ * reused since), or NULL. */
+struct wlcr_object *wlcr_journal_creator(const struct wlcr_journal *j,
+					 const struct wlcr_object *obj);
 
 /* Record a request from the client (already parsed and its objects
  * checked). fds are the message's; the journal dups what it keeps.
@@ -177,7 +189,7 @@ bool wlcr_journal_event_news(const struct wlcr_object *obj, const struct wlcr_wi
 /* Gives obj an empty region, if it has none. */
 int wlcr_journal_region_give(struct wlcr_journal *j, struct wlcr_object *obj);
 /* A pointer constraint made with lifetime oneshot. */
-bool wlcr_journal_constraint_oneshot(const struct wlcr_journal *j, const struct wlcr_object *obj);
+bool wlcr_journal_constraint_oneshot(const struct wlcr_object *obj);
 int wlcr_journal_slots(struct wlcr_journal *j, struct wlcr_object *obj);
 
 /* Checks a new_id before the request is recorded: free slot or exactly

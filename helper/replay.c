@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "client.h"
@@ -19,6 +20,7 @@
 enum phase {
 	PHASE_IDS = 1,	/* syncs on every id below next_id */
 	PHASE_REGISTRY, /* get_registry: the globals arrive */
+	PHASE_SEATS,	/* the app's names pointed at them; seats bound: capabilities */
 	PHASE_OBJECTS,	/* constructors, setters, first commits of xdg roles */
 	PHASE_CONTENT,	/* acks, buffers, callbacks, commits */
 	PHASE_DONE,
@@ -46,6 +48,13 @@ struct wlcr_replay {
 	/* the compositor's globals now (its names), as its registries tell */
 	uint32_t *present;
 	size_t npresent;
+	/* the app's seats, bound ahead of everything else, and the
+	 * capabilities the compositor gives each: a keyboard or pointer of a
+	 * seat without that capability cannot be made (wlroots refuses it) */
+	struct seat_caps {
+		uint32_t seat, caps;
+	} * seats;
+	size_t nseats;
 };
 
 static const char *const core_globals[] = { "wl_compositor", "wl_shm", "xdg_wm_base" };
@@ -223,7 +232,7 @@ static void mark_gone(struct wlcr_client *c, struct collect *col)
 		if (p->iface != &wlcr_iface_xdg_popup || p->zombie)
 			continue;
 		p->gone = true;
-		struct wlcr_object *xs = wlcr_journal_get(&c->journal, p->creator);
+		struct wlcr_object *xs = wlcr_journal_creator(&c->journal, p);
 		if (xs && xs->iface == &wlcr_iface_xdg_surface) {
 			xs->gone = true;
 			struct wlcr_object *ws = wlcr_journal_get(&c->journal, xs->role_surface);
@@ -239,7 +248,7 @@ static void mark_gone(struct wlcr_client *c, struct collect *col)
 			struct wlcr_object *o = col->objs[i];
 			if (o->gone || o->zombie)
 				continue;
-			struct wlcr_object *from = wlcr_journal_get(&c->journal, o->creator);
+			struct wlcr_object *from = wlcr_journal_creator(&c->journal, o);
 			struct wlcr_object *role = wlcr_journal_get(&c->journal, o->role_surface);
 			struct wlcr_object *fs = wlcr_journal_get(&c->journal, o->frame_surface);
 			if ((from && from->gone) || (role && role->gone) || (fs && fs->gone) ||
@@ -278,7 +287,7 @@ static void end_episode(struct wlcr_client *c, struct wlcr_object *o)
 		SEND_DOWN(c, o->id, WLCR_EVT_zwp_confined_pointer_v1_unconfined, "");
 	else
 		return;
-	if (wlcr_journal_constraint_oneshot(&c->journal, o))
+	if (wlcr_journal_constraint_oneshot(o))
 		o->defunct = true;
 	wlcr_journal_forget_events(&c->journal, o);
 }
@@ -339,14 +348,14 @@ static void end_old_compositor(struct wlcr_client *c)
 
 static const struct wlcr_message *ctor_message(struct wlcr_client *c, const struct wlcr_object *o)
 {
-	/* its pool is gone (and the id maybe reused): the message is known */
-	if (o->iface == &wlcr_iface_wl_buffer && o->pool && o->pool->retired)
-		return &wlcr_iface_wl_shm_pool.requests[WLCR_REQ_wl_shm_pool_create_buffer];
-	struct wlcr_object *creator = wlcr_journal_get(&c->journal, o->creator);
+	(void)c;
+	/* the creator may be gone (a pool the app destroyed): its interface
+	 * is known all the same */
+	const struct wlcr_interface *it = o->creator_iface;
 	uint16_t opcode = (uint16_t)(wlcr_wire_word(o->ctor->bytes + 4) & 0xffff);
-	if (!creator || !creator->iface || opcode >= creator->iface->nrequests)
+	if (!it || opcode >= it->nrequests)
 		return NULL;
-	return &creator->iface->requests[opcode];
+	return &it->requests[opcode];
 }
 
 static bool is_present(const struct wlcr_replay *rp, uint32_t upstream)
@@ -376,7 +385,7 @@ static bool multi_instance(const char *iface)
 static bool bound_global(struct wlcr_client *c, const struct wlcr_object *o,
 			 struct wlcr_wire_msg *m)
 {
-	struct wlcr_object *from = wlcr_journal_get(&c->journal, o->creator);
+	struct wlcr_object *from = wlcr_journal_creator(&c->journal, o);
 	char err[128];
 	return from && from->iface == &wlcr_iface_wl_registry && !o->zombie && o->ctor &&
 	       wlcr_wire_parse(o->ctor->bytes, o->ctor->size,
@@ -569,7 +578,7 @@ static uint32_t compositor_of_args(struct wlcr_client *c, const struct wlcr_mess
 		struct wlcr_object *a = msg->args[i].iface == &wlcr_iface_wl_surface
 						? wlcr_journal_get(&c->journal, m->args[i].u)
 						: NULL;
-		struct wlcr_object *from = a ? wlcr_journal_get(&c->journal, a->creator) : NULL;
+		struct wlcr_object *from = a ? wlcr_journal_creator(&c->journal, a) : NULL;
 		if (from && from->iface == &wlcr_iface_wl_compositor)
 			return from->id;
 	}
@@ -653,8 +662,13 @@ static int create(struct wlcr_client *c, struct wlcr_object *o)
 static bool deps_ready(struct wlcr_client *c, const struct wlcr_object *o, const uint8_t *done)
 {
 	bool retired_pool = o->pool && o->pool->retired && o->iface == &wlcr_iface_wl_buffer;
-	if (o->creator > 1 && !retired_pool && !done[o->creator])
-		return false;
+	if (o->creator > 1 && !retired_pool) {
+		/* a creator gone (destroyed, its id reused) is never ready:
+		 * the object then fails the replay, saying so */
+		const struct wlcr_object *from = wlcr_journal_creator(&c->journal, o);
+		if (!from || !done[from->id])
+			return false;
+	}
 	if (retired_pool && !o->pool->temp_id) {
 		/* made through a stand-in pool, which goes through a wl_shm */
 		const struct wlcr_object *shm = stand_in_shm(c, o->pool);
@@ -715,9 +729,11 @@ static bool made_with_content(const struct wlcr_object *o)
 	       o->iface == &wlcr_iface_wp_presentation_feedback;
 }
 
-static int phase_objects(struct wlcr_client *c)
+/* The app's names pointed at this compositor's globals, what it lacks
+ * marked, and the app's seats bound first: their capabilities decide which
+ * keyboards and pointers can be made. */
+static int phase_seats(struct wlcr_client *c)
 {
-	struct wlcr_replay *rp = c->replay;
 	struct collect col;
 	if (collect(c, &col) < 0)
 		return -ENOMEM;
@@ -727,15 +743,83 @@ static int phase_objects(struct wlcr_client *c)
 	}
 	mark_missing_globals(c, &col);
 	mark_gone(c, &col);
+	struct wlcr_replay *rp = c->replay;
+	int ret = 0;
+	for (size_t i = 0; i < col.n && ret == 0; i++) {
+		struct wlcr_object *o = col.objs[i];
+		if (o->iface != &wlcr_iface_wl_seat || !replayable(o) || !bound_name(c, o))
+			continue;
+		struct seat_caps *p = realloc(rp->seats, (rp->nseats + 1) * sizeof(*p));
+		if (!p) {
+			ret = -ENOMEM;
+			break;
+		}
+		rp->seats = p;
+		/* all capabilities until the compositor tells */
+		p[rp->nseats++] = (struct seat_caps){ o->id, ~0u };
+		ret = create(c, o);
+	}
+	free(col.objs);
+	return ret < 0 ? ret : barrier(c);
+}
+
+static const struct seat_caps *caps_of(const struct wlcr_replay *rp, uint32_t seat)
+{
+	for (size_t i = 0; i < rp->nseats; i++)
+		if (rp->seats[i].seat == seat)
+			return &rp->seats[i];
+	return NULL;
+}
+
+/* A keyboard, pointer or touch of a seat that has not that capability
+ * here: inert. The seat's capabilities, which the app is told, make it
+ * let go of it; it asks for a new one when the capability comes. */
+static void mark_missing_devices(struct wlcr_client *c, struct collect *col)
+{
+	static const struct {
+		const struct wlcr_interface *iface;
+		uint32_t cap;
+	} devices[] = {
+		{ &wlcr_iface_wl_pointer, 1 },
+		{ &wlcr_iface_wl_keyboard, 2 },
+		{ &wlcr_iface_wl_touch, 4 },
+	};
+	for (size_t i = 0; i < col->n; i++) {
+		struct wlcr_object *o = col->objs[i];
+		for (size_t k = 0; k < sizeof(devices) / sizeof(devices[0]); k++) {
+			if (o->iface != devices[k].iface || !replayable(o))
+				continue;
+			const struct wlcr_object *seat = wlcr_journal_creator(&c->journal, o);
+			const struct seat_caps *sc = seat ? caps_of(c->replay, seat->id) : NULL;
+			if (sc && !(sc->caps & devices[k].cap)) {
+				o->gone = true;
+				wlcr_info("client %u: %s@%u: the seat has none here: inert",
+					  c->index, o->iface->name, o->id);
+			}
+		}
+	}
+}
+
+static int phase_objects(struct wlcr_client *c)
+{
+	struct wlcr_replay *rp = c->replay;
+	struct collect col;
+	if (collect(c, &col) < 0)
+		return -ENOMEM;
+	mark_missing_devices(c, &col);
+	mark_gone(c, &col); /* and what hangs off them */
 	uint8_t *done = calloc(c->journal.map.client_len + 1, 1);
 	if (!done) {
 		free(col.objs);
 		return -ENOMEM;
 	}
 	done[1] = 1;
-	for (size_t i = 0; i < col.n; i++)
-		if (col.objs[i]->iface == &wlcr_iface_wl_registry && col.objs[i]->id < rp->next_id)
-			done[col.objs[i]->id] = 1;
+	for (size_t i = 0; i < col.n; i++) {
+		struct wlcr_object *o = col.objs[i];
+		if ((o->iface == &wlcr_iface_wl_registry && o->id < rp->next_id) ||
+		    (o->iface == &wlcr_iface_wl_seat && caps_of(rp, o->id)))
+			done[o->id] = 1;
+	}
 	int ret = 0;
 	bool progress = true;
 	/* dependency order, not id order: ids are reused */
@@ -1100,6 +1184,9 @@ static void advance(struct wlcr_client *c)
 	case PHASE_REGISTRY:
 		ret = phase_registry(c);
 		break;
+	case PHASE_SEATS:
+		ret = phase_seats(c);
+		break;
 	case PHASE_OBJECTS:
 		ret = phase_objects(c);
 		break;
@@ -1160,6 +1247,8 @@ int wlcr_replay_start(struct wlcr_client *c, const struct wlcr_replay_params *p,
 	c->id_pairs = NULL;
 	c->nid_pairs = 0;
 	end_old_compositor(c);
+	clock_gettime(CLOCK_MONOTONIC, &c->replay_began);
+	c->first_frame_pending = true;
 	rp->running = true;
 	rp->phase = PHASE_IDS;
 	if (phase_ids(c) < 0) {
@@ -1272,6 +1361,12 @@ enum wlcr_replay_verdict wlcr_replay_event(struct wlcr_client *c, const struct w
 			advance(c);
 		return c->dead ? WLCR_REPLAY_CONSUME : WLCR_REPLAY_SWALLOW;
 	}
+	if (it == &wlcr_iface_wl_seat && m->opcode == WLCR_EVT_wl_seat_capabilities &&
+	    rp->phase == PHASE_SEATS) {
+		struct seat_caps *sc = (struct seat_caps *)caps_of(rp, m->sender);
+		if (sc)
+			sc->caps = m->args[0].u;
+	}
 	if (it == &wlcr_iface_wl_registry && rp->phase == PHASE_REGISTRY) {
 		/* this compositor's globals: the app's names are pointed at
 		 * them in the next phase (helper/names.h), and what is new to
@@ -1327,6 +1422,7 @@ void wlcr_replay_free(struct wlcr_client *c)
 	free(rp->pool_fds);
 	free(rp->changed);
 	free(rp->present);
+	free(rp->seats);
 	free(rp);
 	c->replay = NULL;
 }

@@ -261,6 +261,10 @@ static void object_out(struct wlcr_object *obj, void *data)
 	} while (0)
 	OPT(zombie, obj->zombie);
 	OPT(creator, obj->creator);
+	/* a creator destroyed since, or its id reused: the link is stale */
+	OPT(creator_gone, obj->creator > 1 && !wlcr_journal_creator(ctx->j, obj));
+	if (obj->creator_iface && !(o->creator_interface = strdup(obj->creator_iface->name)))
+		goto nomem;
 	OPT(buffer_held, obj->buffer_held);
 	OPT(frame_surface, obj->frame_surface);
 	OPT(role_surface, obj->role_surface);
@@ -449,6 +453,9 @@ static int object_in(struct wlcr_journal *j, const JObject *o, struct wlcr_pool 
 	/* only a compositor can make these: after a restore they are inert */
 	obj->gone = obj->server_created;
 	obj->creator = o->creator;
+	if (o->creator_interface &&
+	    !(obj->creator_iface = wlcr_interface_find(o->creator_interface)))
+		return -ENOENT;
 	obj->buffer_held = o->buffer_held;
 	obj->frame_surface = o->frame_surface;
 	obj->role_surface = o->role_surface;
@@ -555,6 +562,15 @@ int wlcr_snapshot_load(struct wlcr_journal *j, const Image *img, char *err, size
 						  : strerror(-ret));
 			return ret == -ENOMEM ? ret : -EINVAL;
 		}
+	}
+	/* creators, once every object is in (an id may be reused by a later
+	 * creator): a stale link stays stale */
+	for (size_t i = 0; i < in->n_objects; i++) {
+		const JObject *o = in->objects[i];
+		struct wlcr_object *obj = wlcr_journal_get(j, o->id);
+		struct wlcr_object *from = obj ? wlcr_journal_get(j, o->creator) : NULL;
+		if (from && !o->creator_gone)
+			obj->creator_gen = from->gen;
 	}
 	/* a record nothing refers to (a corrupt image) is dropped */
 	for (size_t i = 0; i < img->n_pools; i++)

@@ -15,8 +15,15 @@
 #include "proxy.h"
 #include "upstream.h"
 
-/* a compositor that creates its socket may need a moment to listen on it */
-#define RETRY_MS 20
+/* A compositor that creates its socket may need a moment to listen on it;
+ * a stale socket (a killed compositor's) refuses until a new one replaces
+ * it, which inotify reports: the retries back off. */
+#define RETRY_MIN_MS 20
+#define RETRY_MAX_MS 1000
+/* A compositor that closed its clients and still takes connections after
+ * this long is not going away: it meant to close them. One that shuts down
+ * closes its clients first and its listening socket soon after. */
+#define GRACE_MS 500
 
 /* A move under way: where the client came from, and who waits to hear. */
 struct move {
@@ -47,32 +54,67 @@ static void watch_stop(struct wlcr_upstream *up)
 	wlcr_timer_arm(&up->give_up, 0);
 }
 
-static void compositor_back(struct wlcr_upstream *up)
+static void retry_later(struct wlcr_upstream *up)
+{
+	if (up->retry_ms < RETRY_MIN_MS)
+		up->retry_ms = RETRY_MIN_MS;
+	wlcr_timer_arm(&up->retry, up->retry_ms);
+	up->retry_ms = up->retry_ms * 2 > RETRY_MAX_MS ? RETRY_MAX_MS : up->retry_ms * 2;
+}
+
+/* The compositor takes connections again: its waiting clients are replayed
+ * onto it, except, when it is the same one that closed them and lives on,
+ * those it closed. */
+static void compositor_back(struct wlcr_upstream *up, bool same)
 {
 	struct wlcr_proxy *proxy = up->proxy;
-	unsigned n = 0;
+	unsigned n = 0, closed = 0;
 	up->down = false;
 	watch_stop(up);
-	for (struct wlcr_client *c = proxy->clients; c; c = c->next)
-		n += !c->dead && c->upstream == up && c->state == WLCR_CLIENT_WAITING;
-	wlcr_info("the compositor at %s is back after %.0f ms: replaying %u client%s", up->path,
-		  ms_since(&up->down_since), n, n == 1 ? "" : "s");
-	for (struct wlcr_client *c = proxy->clients; c; c = c->next)
-		if (!c->dead && c->upstream == up && c->state == WLCR_CLIENT_WAITING)
+	for (struct wlcr_client *c = proxy->clients; c; c = c->next) {
+		if (c->dead || c->upstream != up || c->state != WLCR_CLIENT_WAITING)
+			continue;
+		if (same && c->lost_up)
+			closed++;
+		else
+			n++;
+	}
+	if (same)
+		wlcr_warn("the compositor at %s (pid %d) closed %u client%s and still runs: "
+			  "it meant to close %s",
+			  up->path, (int)up->pid, closed, closed == 1 ? "" : "s",
+			  closed == 1 ? "it" : "them");
+	else
+		wlcr_info("the compositor at %s is back after %.0f ms: replaying %u client%s",
+			  up->path, ms_since(&up->down_since), n, n == 1 ? "" : "s");
+	for (struct wlcr_client *c = proxy->clients; c; c = c->next) {
+		if (c->dead || c->upstream != up || c->state != WLCR_CLIENT_WAITING)
+			continue;
+		if (same && c->lost_up)
+			wlcr_client_close(c, "the compositor closed the connection");
+		else
 			replay_live(c, NULL);
+	}
 }
 
 /* Whether the compositor accepts connections again; then its clients are
  * replayed onto it. */
 static void try_connect(struct wlcr_upstream *up)
 {
-	int fd = wlcr_upstream_connect(up);
-	if (fd >= 0) {
-		close(fd);
-		compositor_back(up);
-	} else if (fd == -ECONNREFUSED) {
-		/* the socket is there, nobody listens yet */
-		wlcr_timer_arm(&up->retry, RETRY_MS);
+	int ret = wlcr_upstream_probe(up);
+	if (ret == 0 && wlcr_upstream_same_as_lost(up)) {
+		/* the one that closed its clients: it may be shutting down */
+		if (ms_since(&up->down_since) < GRACE_MS) {
+			up->retry_ms = RETRY_MIN_MS * 5;
+			retry_later(up);
+		} else {
+			compositor_back(up, true);
+		}
+	} else if (ret == 0) {
+		compositor_back(up, false);
+	} else if (ret == -ECONNREFUSED) {
+		/* the socket is there, nobody listens (yet) */
+		retry_later(up);
 	}
 }
 
@@ -100,8 +142,10 @@ static void on_watch(struct wlcr_source *src, uint32_t events)
 			p += sizeof(*ev) + ev->len;
 		}
 	}
-	if (ours)
+	if (ours) {
+		up->retry_ms = RETRY_MIN_MS;
 		try_connect(up);
+	}
 }
 
 static void on_give_up(struct wlcr_timer *timer)
@@ -144,32 +188,39 @@ static void watch_start(struct wlcr_upstream *up)
 	}
 	wlcr_timer_arm(&up->give_up, up->proxy->opt.compositor_timeout_ms);
 	/* it may be back already: one try from the loop */
+	up->retry_ms = RETRY_MIN_MS;
 	wlcr_timer_arm(&up->retry, 1);
 }
 
 /* c waits for its compositor: what it sends is journaled, not forwarded. */
-static void wait_for(struct wlcr_client *c, const char *why)
+static void wait_for(struct wlcr_client *c, const char *why, bool lost_up)
 {
 	struct wlcr_upstream *up = c->upstream;
 	if (!up->down)
-		wlcr_warn("the compositor at %s is gone (%s): its clients wait for it, up to %u s",
+		wlcr_warn("lost the compositor at %s (%s): its clients wait for it, up to %u s",
 			  up->path, why, c->proxy->opt.compositor_timeout_ms / 1000);
 	wlcr_upstream_lost(up);
 	wlcr_client_detach_up(c);
 	c->state = WLCR_CLIENT_WAITING;
 	c->moving = false;
+	c->lost_up = lost_up;
 	wlcr_info("client %u: waiting for the compositor", c->index);
 	watch_start(up);
 	wlcr_client_update_interest(c);
 }
 
+/* Whether the compositor died or closed this client on purpose cannot be
+ * told at once: one that shuts down closes its clients while it still runs.
+ * The client waits either way; try_connect() tells them apart. */
 void wlcr_takeover_upstream_lost(struct wlcr_client *c, const char *why)
 {
 	char msg[256];
 	switch (c->state) {
 	case WLCR_CLIENT_REPLAYING:
-		/* its end decides (a restore fails, a live replay waits) */
+		/* its end decides (a restore fails, a move goes back, a live
+		 * replay waits) */
 		snprintf(msg, sizeof(msg), "the compositor went away (%s)", why);
+		c->replay_lost_up = true;
 		wlcr_replay_cancel(c, msg);
 		return;
 	case WLCR_CLIENT_WAITING:
@@ -180,12 +231,11 @@ void wlcr_takeover_upstream_lost(struct wlcr_client *c, const char *why)
 	case WLCR_CLIENT_CONNECTED:
 		break;
 	}
-	/* a compositor that still accepts connections closed this one */
-	if (!c->proxy->opt.compositor_timeout_ms || wlcr_upstream_alive(c->upstream)) {
+	if (!c->proxy->opt.compositor_timeout_ms) {
 		wlcr_client_close(c, why);
 		return;
 	}
-	wait_for(c, why);
+	wait_for(c, why, c->up.fd >= 0);
 }
 
 /* ---- replaying a running client ---------------------------------------------- */
@@ -233,8 +283,10 @@ static void live_ended(struct wlcr_client *c, void *data, const char *error)
 		c->takeover_data = mv;
 		return;
 	}
-	if (!wlcr_upstream_alive(up) && c->proxy->opt.compositor_timeout_ms) {
-		/* gone again: wait again */
+	bool lost = c->replay_lost_up;
+	c->replay_lost_up = false;
+	if (lost && c->proxy->opt.compositor_timeout_ms) {
+		/* gone again (or it closed the replay: the wait tells) */
 		if (mv)
 			wlcr_upstream_unref(mv->from);
 		free(mv);
@@ -291,7 +343,7 @@ void wlcr_takeover_run_deferred(struct wlcr_proxy *proxy)
 			continue;
 		}
 		if (next == WLCR_TAKEOVER_WAIT)
-			wait_for(c, "it died during a replay");
+			wait_for(c, "the connection ended during a replay", true);
 		else if (next == WLCR_TAKEOVER_REPLAY)
 			replay_live(c, data);
 	}

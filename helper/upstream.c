@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -83,8 +84,11 @@ int wlcr_upstream_connect(struct wlcr_upstream *up)
 	int fd = wlcr_unix_connect(up->path, SOCK_STREAM, 1);
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
+	struct stat st;
 	if (fd >= 0 && getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0)
 		up->pid = cred.pid;
+	if (fd >= 0 && stat(up->path, &st) == 0)
+		up->ino = st.st_ino;
 	return fd;
 }
 
@@ -111,19 +115,19 @@ static int process_runs(pid_t pid)
 	return state != 'Z' && state != 'X' && !(flags & 0x4 /* PF_EXITING */);
 }
 
-bool wlcr_upstream_alive(struct wlcr_upstream *up)
+int wlcr_upstream_probe(struct wlcr_upstream *up)
 {
-	if (up->down)
-		return false;
-	int runs = up->pid > 0 ? process_runs(up->pid) : -1;
-	if (runs >= 0)
-		return runs;
-	/* a compositor whose pid is not ours to see: does it accept? */
 	int fd = wlcr_upstream_connect(up);
 	if (fd < 0)
-		return false;
+		return fd;
 	close(fd);
-	return true;
+	/* the listening socket of one on its way out still takes connections */
+	return up->pid > 0 && process_runs(up->pid) == 0 ? -ECONNREFUSED : 0;
+}
+
+bool wlcr_upstream_same_as_lost(const struct wlcr_upstream *up)
+{
+	return up->pid == up->lost_pid && up->ino == up->lost_ino;
 }
 
 void wlcr_upstream_lost(struct wlcr_upstream *up)
@@ -131,6 +135,8 @@ void wlcr_upstream_lost(struct wlcr_upstream *up)
 	if (up->down)
 		return;
 	up->down = true;
+	up->lost_pid = up->pid;
+	up->lost_ino = up->ino;
 	clock_gettime(CLOCK_MONOTONIC, &up->down_since);
 	wlcr_registry_forget_globals(&up->registry);
 }

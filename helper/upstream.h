@@ -27,13 +27,19 @@ struct wlcr_upstream {
 	struct wlcr_registry registry;
 	unsigned clients; /* clients whose compositor this is */
 	pid_t pid;	  /* the compositor's, from its socket (0: unknown) */
-	bool down;	  /* gone; its clients wait for it */
+	ino_t ino;	  /* its socket file's inode, at the last connect */
+	/* which compositor went away: one that takes connections again under
+	 * both is the same one, which closed its clients but lives on */
+	pid_t lost_pid;
+	ino_t lost_ino;
+	bool down; /* gone; its clients wait for it */
 	struct timespec down_since;
 	/* while down: the socket's directory watched, a connect retried
 	 * while a new socket does not accept yet, and the end of the wait */
 	int inotify_fd;
 	struct wlcr_source watch;
 	struct wlcr_timer retry, give_up;
+	unsigned retry_ms; /* the next retry's delay: backs off, reset by inotify */
 };
 
 /* The upstream for path, made on first use (registry from the proxy's
@@ -47,9 +53,12 @@ void wlcr_upstream_free_all(struct wlcr_proxy *proxy);
 
 /* A new connection to the compositor. Returns the fd or -errno. */
 int wlcr_upstream_connect(struct wlcr_upstream *up);
-/* Whether the compositor still accepts connections: a client's connection
- * ended, by the compositor's choice or by its death. */
-bool wlcr_upstream_alive(struct wlcr_upstream *up);
+/* Whether a compositor listens at its path, one that is not on its way
+ * out (then up->pid and up->ino are its). Returns 0, or -errno
+ * (-ECONNREFUSED: not yet, or not any more). */
+int wlcr_upstream_probe(struct wlcr_upstream *up);
+/* The compositor that answers now is the one that went away. */
+bool wlcr_upstream_same_as_lost(const struct wlcr_upstream *up);
 /* The compositor is gone: forget its globals and wait for it. */
 void wlcr_upstream_lost(struct wlcr_upstream *up);
 

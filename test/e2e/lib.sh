@@ -89,3 +89,26 @@ e2e_checkpoint_restore() {
 	wt_alive "$pid" || wt_fail "pid $pid is not running after the restore"
 	wt_log "$name: dump ${E2E_DUMP_MS} ms, restore ${E2E_RESTORE_MS} ms"
 }
+
+# e2e_sway_views: "APP_ID X Y W H" for each window sway shows, from its IPC (a window without an
+# app_id: its title, spaces as _). Sway sees the proxy's pid for every proxied window: the
+# app_id tells them apart.
+e2e_sway_views() {
+	wt_as_user swaymsg -t get_tree | python3 -c '
+import json, sys
+def walk(n):
+    if n.get("pid") and n.get("visible", True):
+        r = n["rect"]
+        key = n.get("app_id") or (n.get("name") or "-").replace(" ", "_")
+        print(key, r["x"], r["y"], r["width"], r["height"])
+    for c in n.get("nodes", []) + n.get("floating_nodes", []):
+        walk(c)
+walk(json.load(sys.stdin))'
+}
+
+# e2e_sway_rect APP_ID: "X Y W H" of that app's window on sway (fails when none shows).
+e2e_sway_rect() {
+	local line
+	line=$(e2e_sway_views | awk -v a="$1" '$1 == a { print $2, $3, $4, $5; exit }')
+	[[ -n $line ]] && echo "$line"
+}

@@ -308,8 +308,8 @@ wt__background_visible() {
 }
 
 # wt_start_weston [NAME]: headless weston as root on socket NAME (default wt-compositor), its
-# output at scale $WT_WESTON_SCALE (default 1). WT_RESTART=1: windows may show at once (clients
-# waited for it through the proxy).
+# output at scale $WT_WESTON_SCALE (default 1). WT_RESTART=1 (also for wt_start_sway): windows
+# may show at once (clients waited for it through the proxy).
 wt_start_weston() {
 	local name=${1:-wt-compositor} ini=$WT_DIR/weston.ini
 	wt__require weston weston-screenshooter
@@ -343,7 +343,7 @@ wt_start_weston() {
 	export WT_COMPOSITOR WT_UPSTREAM WT_COMPOSITOR_PID
 	wt_wait_for 10 "weston's socket $name" wt__socket_up "$name"
 	if [[ -n ${WT_RESTART:-} ]]; then
-		wt_wait_for 10 "weston to draw its background" wt__background_visible
+		wt_wait_for 10 "weston to draw" wt__background_visible
 	else
 		wt_wait_for 10 "weston to draw its background" wt__shows_background
 	fi
@@ -358,7 +358,8 @@ wt__sway_up() {
 	for f in "$XDG_RUNTIME_DIR"/wayland-*; do
 		[[ -S $f ]] && WT__SWAY_SOCKET=${f##*/}
 	done
-	for f in "$XDG_RUNTIME_DIR"/sway-ipc.*.sock; do
+	# this sway's (a sway that was killed leaves its own behind)
+	for f in "$XDG_RUNTIME_DIR"/sway-ipc.*."$WT_COMPOSITOR_PID".sock; do
 		[[ -S $f ]] && SWAYSOCK=$f
 	done
 	[[ -n $WT__SWAY_SOCKET && -n $SWAYSOCK ]] || return 1
@@ -368,7 +369,8 @@ wt__sway_up() {
 
 # wt_start_sway [NAME]: headless sway, as $WLCR_TEST_USER when we are root (it refuses root).
 # Sway names its socket itself (wayland-N); with NAME, a hard link NAME to it gives the socket a
-# known name. $WT_SWAY_OUTPUTS outputs (default 1), the second to the right of the first.
+# known name. $WT_SWAY_OUTPUTS outputs (default 1), the second to the right of the first, each
+# $WT_SWAY_RES (default 800x600).
 wt_start_sway() {
 	local name=${1:-} conf=$WT_DIR/sway.conf user=${WLCR_TEST_USER:-wlcrtest}
 	wt__require sway swaymsg grim
@@ -385,7 +387,7 @@ wt_start_sway() {
 	# The cursor is hidden so that it cannot show up in a screenshot.
 	cat >"$conf" <<-EOF
 		xwayland disable
-		output * resolution 800x600 position 0 0 bg #$WT_BG solid_color
+		output * resolution ${WT_SWAY_RES:-800x600} position 0 0 bg #$WT_BG solid_color
 		default_border none
 		default_floating_border none
 		focus_follows_mouse no
@@ -404,11 +406,17 @@ wt_start_sway() {
 	wt_wait_for 10 "sway's sockets and IPC" wt__sway_up
 	WT_UPSTREAM=$WT__SWAY_SOCKET
 	if [[ -n $name && $name != "$WT_UPSTREAM" ]]; then
-		ln "$XDG_RUNTIME_DIR/$WT_UPSTREAM" "$XDG_RUNTIME_DIR/$name"
+		# -f: a sway started again replaces the link to the one that died
+		ln -f "$XDG_RUNTIME_DIR/$WT_UPSTREAM" "$XDG_RUNTIME_DIR/$name"
 		WT_UPSTREAM=$name
 	fi
 	export WT_UPSTREAM
-	wt_wait_for 10 "sway to draw its background" wt__shows_background
+	if [[ -n ${WT_RESTART:-} ]]; then
+		# windows of clients that waited for it may cover all of it at once
+		wt_wait_for 10 "sway to draw" wt_screenshot "$WT_DIR/background.png"
+	else
+		wt_wait_for 10 "sway to draw its background" wt__shows_background
+	fi
 	wt__sway_keyboard
 	wt_log "sway (pid $WT_COMPOSITOR_PID, user $WT_USER) serves $WT_UPSTREAM"
 }

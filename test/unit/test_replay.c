@@ -989,7 +989,43 @@ static void a_stand_in_pool_waits_for_the_late_wl_shm_it_goes_through(void)
 	rh_finish(&h);
 }
 
+/* A buffer (12) whose pool (11) the app destroyed, and whose pool's id
+ * the app gave since to a global this compositor lacks (fractional-scale,
+ * emulated: gone): the buffer is no child of that, and comes back. */
+static void a_buffer_outlives_its_pools_id_given_to_something_gone(void)
+{
+	struct app a;
+	struct replay_harness h;
+	struct session *s = &a.s;
+	CHECK(app_toplevel(&a));
+	CHECK(REQ_FD(s, a.pool, 4, WLCR_REQ_wl_shm_create_pool, "nhi", 11u, 4096u));
+	CHECK(REQ(s, 11, WLCR_REQ_wl_shm_pool_create_buffer, "niiiiu", 12u, 0u, 16u, 16u, 64u, 0u));
+	CHECK(REQ(s, 11, WLCR_REQ_wl_shm_pool_destroy, ""));
+	CHECK(EVT(s, 1, WLCR_EVT_wl_display_delete_id, "u", 11u));
+	CHECK(app_bind(&a, "wp_fractional_scale_manager_v1", 1, 11));
+	CHECK(REQ(s, 6, WLCR_REQ_wl_surface_attach, "oii", 12u, 0u, 0u));
+	CHECK(REQ(s, 6, WLCR_REQ_wl_surface_commit, ""));
+	struct rh_global globals[N(new_globals)];
+	size_t n = 0;
+	for (size_t i = 0; i < N(new_globals); i++)
+		if (strcmp(new_globals[i].interface, "wp_fractional_scale_manager_v1") != 0)
+			globals[n++] = new_globals[i];
+	struct rh_options o = options();
+	o.globals = globals;
+	o.nglobals = n;
+	HCHECK(&h, rh_restore(&h, s, &o) == 0);
+	app_finish(&a);
+	HCHECK_EQ(&h, rh_find_new(&h.up, 0, "wl_registry.bind", 11), -1);
+	int buffer = rh_find_new(&h.up, 0, "wl_shm_pool.create_buffer", 12);
+	HCHECK(&h, buffer >= 0);
+	HCHECK_EQ(&h, rh_arg(&h.up, rh_find_last(&h.up, "wl_surface.attach", 6), 0), 12);
+	HCHECK(&h, !h.error[0]);
+	rh_finish(&h);
+}
+
 static const struct unit_case cases[] = {
+	{ "a buffer outlives its pool's id given to something gone",
+	  a_buffer_outlives_its_pools_id_given_to_something_gone },
 	{ "a stand-in pool waits for the late wl_shm it goes through",
 	  a_stand_in_pool_waits_for_the_late_wl_shm_it_goes_through },
 	{ "zombies_get_delete_id_last", zombies_get_delete_id_last },

@@ -1,6 +1,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -61,15 +62,23 @@ int wlcr_cmd_ls(int argc, char **argv)
 		fprintf(stderr, "wlcr ls: %s: %s\n", t.ctl_path, err);
 		return 1;
 	}
-	printf("%-6s %-8s %-8s %-6s %-7s %-8s %-14s %s\n", "CLIENT", "PID", "NSPID", "UID",
-	       "OBJECTS", "JOURNAL", "CHECKPOINT", "TITLE (APP_ID)");
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	uint64_t now = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	printf("%-6s %-8s %-8s %-6s %-7s %-8s %-10s %-14s %s\n", "CLIENT", "PID", "NSPID", "UID",
+	       "OBJECTS", "JOURNAL", "COMMIT", "CHECKPOINT", "TITLE (APP_ID)");
 	for (size_t i = 0; i < reply->n_clients; i++) {
 		const CtlClient *cl = reply->clients[i];
 		char bytes[32];
 		human_bytes(bytes, sizeof(bytes), cl->journal_bytes);
-		printf("%-6u %-8d %-8d %-6u %-7u %-8s %-14s %s%s%s%s\n", cl->index, cl->pid,
+		/* how long ago the app last committed a frame (not the replay) */
+		char commit[32] = "-";
+		if (cl->has_last_commit_ns && cl->last_commit_ns <= now)
+			snprintf(commit, sizeof(commit), "%llums ago",
+				 (unsigned long long)((now - cl->last_commit_ns) / 1000000));
+		printf("%-6u %-8d %-8d %-6u %-7u %-8s %-10s %-14s %s%s%s%s\n", cl->index, cl->pid,
 		       cl->has_pid_in_ns ? cl->pid_in_ns : cl->pid, cl->uid, cl->live_objects,
-		       bytes, cl->checkpointable ? "yes" : "no", cl->title ? cl->title : "",
+		       bytes, commit, cl->checkpointable ? "yes" : "no", cl->title ? cl->title : "",
 		       cl->app_id && *cl->app_id ? " (" : "", cl->app_id ? cl->app_id : "",
 		       cl->app_id && *cl->app_id ? ")" : "");
 		if (!cl->checkpointable && cl->not_checkpointable_reason)

@@ -285,6 +285,15 @@ static void serials_to_app(struct wlcr_client *c, struct wlcr_wire_msg *m, uint8
 	}
 }
 
+static void note_commit(struct wlcr_client *c)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	c->last_commit_ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	if (!c->first_commit_ns)
+		c->first_commit_ns = c->last_commit_ns;
+}
+
 /* Handles one complete request. Returns false when the client was closed. */
 static bool handle_request(struct wlcr_client *c, uint8_t *bytes, uint16_t size, uint32_t sender,
 			   uint16_t opcode)
@@ -389,6 +398,8 @@ static bool handle_request(struct wlcr_client *c, uint8_t *bytes, uint16_t size,
 	if (wlcr_log_get_level() >= WLCR_LOG_DEBUG)
 		wlcr_debug("client %u -> %s@%u.%s (%u fds)", c->index, it->name, sender, msg->name,
 			   m.nfds);
+	if (it == &wlcr_iface_wl_surface && opcode == WLCR_REQ_wl_surface_commit)
+		note_commit(c);
 	if (wlcr_conn_write(&c->up, bytes, size, fds, m.nfds) < 0) {
 		wlcr_client_close(c, "out of memory");
 		return false;

@@ -87,6 +87,9 @@ static void fill_client(CtlClient *out, const struct wlcr_client *c)
 	out->has_requests = out->has_events = true;
 	out->requests = c->journal.requests;
 	out->events = c->journal.events;
+	out->has_first_commit_ns = out->has_last_commit_ns = c->last_commit_ns != 0;
+	out->first_commit_ns = c->first_commit_ns;
+	out->last_commit_ns = c->last_commit_ns;
 }
 
 static int list(struct wlcr_proxy *proxy, CtlReply *reply)

@@ -25,5 +25,8 @@ int wlcr_cmd_ls(int argc, char **argv);
 int wlcr_cmd_dump(int argc, char **argv);
 int wlcr_cmd_restore(int argc, char **argv);
 int wlcr_cmd_show(int argc, char **argv);
+int wlcr_cmd_migrate(int argc, char **argv);
+int wlcr_cmd_receive(int argc, char **argv);
+int wlcr_cmd_keygen(int argc, char **argv);
 
 #endif

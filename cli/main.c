@@ -11,7 +11,7 @@
 static const char usage[] =
 	"usage: wlcr COMMAND [options]\n"
 	"\n"
-	"Checkpoint and restore Wayland applications with CRIU.\n"
+	"Checkpoint, restore and live-migrate Wayland applications with CRIU.\n"
 	"\n"
 	"commands:\n"
 	"  run [--socket NAME] [--upstream NAME] [--no-bus] -- APP [ARGS...]\n"
@@ -26,6 +26,12 @@ static const char usage[] =
 	"        restore it (to the proxy it came from, or the one WLCR_SOCKET names)\n"
 	"  show IMAGE\n"
 	"        print a wayland-<ino>.img readably\n"
+	"  migrate [--mode copy|lazy|precopy|auto] [--no-lazy] PID HOST[:PORT]\n"
+	"        move PID's tree, live, to HOST's compositor (wlcr receive there)\n"
+	"  receive [--port PORT] [--once]\n"
+	"        take apps that wlcr migrate sends here\n"
+	"  keygen [--ca CA_DIR] DIR\n"
+	"        make the TLS credentials of migrate and receive\n"
 	"\n"
 	"  -h, --help       this text\n"
 	"  -v, --version    print the version\n"
@@ -57,6 +63,12 @@ int main(int argc, char **argv)
 		return wlcr_cmd_restore(argc - 1, argv + 1);
 	if (strcmp(cmd, "show") == 0)
 		return wlcr_cmd_show(argc - 1, argv + 1);
+	if (strcmp(cmd, "migrate") == 0)
+		return wlcr_cmd_migrate(argc - 1, argv + 1);
+	if (strcmp(cmd, "receive") == 0)
+		return wlcr_cmd_receive(argc - 1, argv + 1);
+	if (strcmp(cmd, "keygen") == 0)
+		return wlcr_cmd_keygen(argc - 1, argv + 1);
 	fprintf(stderr, "wlcr: unknown command '%s'\n\n%s", cmd, usage);
 	return 2;
 }

@@ -1,0 +1,80 @@
+/* The migration planner: from what was measured (the app's memory, the
+ * link's bandwidth and round trip, what both hosts' kernels and CRIU can
+ * do, and for pre-copy the app's write working set) it predicts each
+ * mode's frozen time, total time and bytes, and picks the allowed mode
+ * with the shortest predicted frozen time, saying why.
+ *
+ * Pure arithmetic, no I/O: unit-tested, and the benchmark prints its
+ * prediction beside the measurement. */
+#ifndef WLCR_CLI_PLANNER_H
+#define WLCR_CLI_PLANNER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wss.h"
+
+enum wlcr_mode {
+	WLCR_MODE_NONE = 0,
+	WLCR_MODE_COPY = 1, /* the values of MigMode */
+	WLCR_MODE_LAZY = 2,
+	WLCR_MODE_PRECOPY = 3,
+};
+#define WLCR_NMODES	  4
+#define WLCR_MODE_BIT(m)  (1u << (m))
+#define WLCR_MODES_ALL	  (WLCR_MODE_BIT(WLCR_MODE_COPY) | WLCR_MODE_BIT(WLCR_MODE_LAZY) | \
+			   WLCR_MODE_BIT(WLCR_MODE_PRECOPY))
+
+/* Costs that do not depend on the app's size, measured on this project's
+ * machine (bench/migrate, README "Migration measurements"); each is the
+ * median frozen time of a tiny app (bench/memwriter holding 1 MiB) minus
+ * its memory's transfer time. */
+struct wlcr_plan_costs {
+	double copy_fixed;	 /* s: dump, images over the channel, restore */
+	double lazy_fixed;	 /* s: the same without the memory, plus uffd setup */
+	double precopy_fixed;	 /* s: the final dump's fixed part */
+	double predump_freeze;	 /* s: a pre-dump round's freeze, fixed part */
+	double dump_rate;	 /* bytes/s CRIU reads pages out of a frozen app */
+	double fault_rate;	 /* bytes/s a lazily restored app gets its first pages */
+	double first_frame;	 /* bytes a restored app touches before its first frame */
+};
+
+struct wlcr_plan_in {
+	uint64_t memory;   /* what CRIU moves, bytes */
+	double bandwidth;  /* the link, bytes/s (0: not measured) */
+	double rtt;	   /* s */
+	unsigned allowed;  /* WLCR_MODE_BIT()s the user allows */
+	unsigned possible; /* WLCR_MODE_BIT()s both hosts can do */
+	/* for each mode not possible: why (NULL: possible) */
+	const char *why_not[WLCR_NMODES];
+	/* pre-copy: the app's write working set (NULL: not known) */
+	const struct wlcr_wss *wss;
+	const struct wlcr_plan_costs *costs; /* NULL: this machine's defaults */
+};
+
+struct wlcr_plan_est {
+	bool possible;
+	double frozen; /* s */
+	double total;  /* s */
+	uint64_t bytes;
+	unsigned rounds; /* pre-copy: pre-dump rounds before the final dump */
+	char note[160];	 /* why not possible, or how it was estimated */
+};
+
+struct wlcr_plan {
+	enum wlcr_mode mode; /* WLCR_MODE_NONE: no allowed mode is possible */
+	struct wlcr_plan_est est[WLCR_NMODES];
+	char why[512];
+};
+
+extern const struct wlcr_plan_costs wlcr_plan_default_costs;
+
+/* Fills plan. Returns 0, or -ENOENT when no allowed mode is possible (why
+ * says so). */
+int wlcr_plan(const struct wlcr_plan_in *in, struct wlcr_plan *plan);
+/* "copy", "lazy", "precopy", "auto" <-> modes; 0 for "auto", -1 unknown. */
+const char *wlcr_mode_name(enum wlcr_mode m);
+int wlcr_mode_parse(const char *s);
+
+#endif

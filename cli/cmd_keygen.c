@@ -110,7 +110,7 @@ static int new_cert(gnutls_x509_crt_t *crt, gnutls_x509_privkey_t key, const cha
 		ret = gnutls_x509_crt_set_basic_constraints(*crt, ca, -1);
 	if (ret == 0)
 		ret = gnutls_x509_crt_set_key_usage(*crt, ca ? GNUTLS_KEY_KEY_CERT_SIGN |
-								       GNUTLS_KEY_CRL_SIGN
+									  GNUTLS_KEY_CRL_SIGN
 							     : GNUTLS_KEY_DIGITAL_SIGNATURE);
 	/* every host is a TLS server (receive, page server) and a client */
 	if (ret == 0 && !ca)
@@ -195,12 +195,12 @@ int wlcr_cmd_keygen(int argc, char **argv)
 		ret = load(ca_dir, WLCR_TLS_CA, &ca_pem);
 		if (ret == 0)
 			ret = load(ca_dir, WLCR_TLS_CA_KEY, &ca_key_pem);
-		if (ret == 0 && ((ret = gnutls_x509_crt_init(&ca_crt)) < 0 ||
-				 (ret = gnutls_x509_crt_import(ca_crt, &ca_pem,
-							       GNUTLS_X509_FMT_PEM)) < 0 ||
-				 (ret = gnutls_x509_privkey_init(&ca_key)) < 0 ||
-				 (ret = gnutls_x509_privkey_import(ca_key, &ca_key_pem,
-								   GNUTLS_X509_FMT_PEM)) < 0))
+		if (ret == 0 &&
+		    ((ret = gnutls_x509_crt_init(&ca_crt)) < 0 ||
+		     (ret = gnutls_x509_crt_import(ca_crt, &ca_pem, GNUTLS_X509_FMT_PEM)) < 0 ||
+		     (ret = gnutls_x509_privkey_init(&ca_key)) < 0 ||
+		     (ret = gnutls_x509_privkey_import(ca_key, &ca_key_pem, GNUTLS_X509_FMT_PEM)) <
+			     0))
 			ret = fail(ca_dir, ret);
 		if (ret == 0)
 			ret = write_file(dir, WLCR_TLS_CA, &ca_pem, 0644);
@@ -210,8 +210,8 @@ int wlcr_cmd_keygen(int argc, char **argv)
 		ret = new_key(&ca_key);
 		if (ret == 0)
 			ret = new_cert(&ca_crt, ca_key, ca_name, true);
-		if (ret == 0 && (ret = gnutls_x509_crt_sign2(ca_crt, ca_crt, ca_key,
-							     GNUTLS_DIG_SHA256, 0)) < 0)
+		if (ret == 0 &&
+		    (ret = gnutls_x509_crt_sign2(ca_crt, ca_crt, ca_key, GNUTLS_DIG_SHA256, 0)) < 0)
 			ret = fail("signing the CA", ret);
 		if (ret == 0)
 			ret = export_all(dir, ca_crt, ca_key, WLCR_TLS_CA, WLCR_TLS_CA_KEY);

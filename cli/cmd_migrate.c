@@ -131,9 +131,13 @@ static int next(struct mig *m, struct wlcr_criu *cr, MigMsg **msg, int timeout_m
 		double left = deadline - wlcr_now();
 		if (left <= 0)
 			return -ETIMEDOUT;
-		int n = wlcr_tls_pending(&m->ch) ? 1 : poll(p, 3, (int)fmin(left * 1e3, 200) + 1);
+		/* a copy dump is watched closely: see wlcr_criu_push */
+		int tick = cr && m->mode == WLCR_MODE_COPY ? 3 : 200;
+		int n = wlcr_tls_pending(&m->ch) ? 1 : poll(p, 3, (int)fmin(left * 1e3, tick) + 1);
 		if (n < 0 && errno != EINTR)
 			return -errno;
+		if (cr && m->mode == WLCR_MODE_COPY)
+			wlcr_criu_push(cr, m->criu_port);
 		if (cr && m->criu_port && cr->pid > 0) {
 			uint64_t sent = 0, received = 0;
 			if (wlcr_net_port_bytes(m->criu_port, &sent, &received) == 0 && sent)
@@ -255,8 +259,8 @@ static int hello(struct mig *m)
 		return -1;
 	}
 	if (!w->has_version || w->version != WLCR_MIG_VERSION) {
-		fail(m, "%s speaks migration protocol %u, this wlcr %u: use the same release", m->host,
-		     w->has_version ? w->version : 0, WLCR_MIG_VERSION);
+		fail(m, "%s speaks migration protocol %u, this wlcr %u: use the same release",
+		     m->host, w->has_version ? w->version : 0, WLCR_MIG_VERSION);
 		mig_msg__free_unpacked(w, NULL);
 		return -1;
 	}
@@ -277,8 +281,8 @@ static int probe(struct mig *m)
 	/* a round trip first: the rate below must not count it */
 	p.last = true;
 	double t0 = wlcr_now();
-	if (wlcr_chan_send(&m->ch, &p) < 0 || expect(m, MIG_OP__MIG_PROBE_ACK, NULL,
-						     m->timeout_ms) < 0)
+	if (wlcr_chan_send(&m->ch, &p) < 0 ||
+	    expect(m, MIG_OP__MIG_PROBE_ACK, NULL, m->timeout_ms) < 0)
 		return fail(m, "measuring the link: %s", m->err[0] ? m->err : "send failed");
 	m->rtt = wlcr_now() - t0;
 	uint64_t out0 = m->ch.bytes_out;
@@ -509,8 +513,8 @@ static int finish(struct mig *m)
 						      ? "running there; pages follow"
 						      : "starting there");
 	while (r == 0 && !done) {
-		struct wlcr_criu *cr = m->mode == WLCR_MODE_LAZY && m->dump.pid > 0 ? &m->dump
-										     : NULL;
+		struct wlcr_criu *cr =
+			m->mode == WLCR_MODE_LAZY && m->dump.pid > 0 ? &m->dump : NULL;
 		r = next(m, cr, &msg, m->timeout_ms);
 		if (r == 1) {
 			/* criu dump ended: all pages served, or the transfer broke */
@@ -547,8 +551,9 @@ static int finish(struct mig *m)
 		 * is killed there when its lazy-pages daemon fails */
 		char errs[600];
 		wlcr_criu_log_errors(m->dir, "dump.log", errs, sizeof(errs));
-		fail(m, "%s after the app started on %s (%s): the copy there is killed and what "
-			"it did meanwhile is lost",
+		fail(m,
+		     "%s after the app started on %s (%s): the copy there is killed and what "
+		     "it did meanwhile is lost",
 		     lost, m->dest_name, errs);
 		return -1;
 	}
@@ -570,9 +575,10 @@ static int finish(struct mig *m)
 		fail(m, "%s after the commit; the destination dropped its copy", why);
 		return -1;
 	}
-	fail(m, "%s after the commit, and %s cannot be reached to ask whether the app runs "
-		"there: it is kept stopped here (pid %d). If it does not run on %s, resume it "
-		"with kill -CONT; otherwise kill it",
+	fail(m,
+	     "%s after the commit, and %s cannot be reached to ask whether the app runs "
+	     "there: it is kept stopped here (pid %d). If it does not run on %s, resume it "
+	     "with kill -CONT; otherwise kill it",
 	     why, m->dest_name, m->pid, m->dest_name);
 	return -2;
 }
@@ -631,11 +637,16 @@ static void summary(struct mig *m)
 static int parse(struct mig *m, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "mode", required_argument, NULL, 'm' }, { "no-lazy", no_argument, NULL, 'L' },
-		{ "keys", required_argument, NULL, 'k' }, { "timeout", required_argument, NULL, 't' },
-		{ "plan", no_argument, NULL, 'P' },	  { "stats", required_argument, NULL, 's' },
-		{ "keep", no_argument, NULL, 'K' },	  { "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },	  { 0 },
+		{ "mode", required_argument, NULL, 'm' },
+		{ "no-lazy", no_argument, NULL, 'L' },
+		{ "keys", required_argument, NULL, 'k' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "plan", no_argument, NULL, 'P' },
+		{ "stats", required_argument, NULL, 's' },
+		{ "keep", no_argument, NULL, 'K' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
 	};
 	int c;
 	bool quiet = false;
@@ -734,7 +745,8 @@ static int before_freeze(struct mig *m)
 		return fail(m, "no random bytes");
 	memcpy(m->id, rnd, sizeof(rnd));
 	char mem[32];
-	wlcr_progress_say(&m->prog, "wlcr migrate: %s (pid %d: %zu processes, %zu threads, %s) to %s:%u",
+	wlcr_progress_say(&m->prog,
+			  "wlcr migrate: %s (pid %d: %zu processes, %zu threads, %s) to %s:%u",
 			  m->tree.comm, m->pid, m->tree.nprocs, m->tree.nids,
 			  wlcr_human(mem, sizeof(mem), (double)m->tree.memory), m->host, m->port);
 	wlcr_progress_phase(&m->prog, "connecting");
@@ -799,8 +811,8 @@ int wlcr_cmd_migrate(int argc, char **argv)
 	if (r == 0)
 		r = prepare(m, &page_port);
 	if (r == 0) {
-		wlcr_progress_phase(&m->prog, m->mode == WLCR_MODE_LAZY ? "dump (lazy)"
-									 : "dump and memory");
+		wlcr_progress_phase(&m->prog,
+				    m->mode == WLCR_MODE_LAZY ? "dump (lazy)" : "dump and memory");
 		r = start_dump(m, page_port);
 	}
 	if (r == 0)
@@ -822,8 +834,9 @@ int wlcr_cmd_migrate(int argc, char **argv)
 		wlcr_progress_end(&m->prog);
 		fprintf(stderr, "wlcr migrate: %s\n", m->err);
 		if (was_frozen || m->connected)
-			fprintf(stderr, "wlcr migrate: nothing was restored there; %s (pid %d) "
-					"keeps running here\n",
+			fprintf(stderr,
+				"wlcr migrate: nothing was restored there; %s (pid %d) "
+				"keeps running here\n",
 				m->tree.comm[0] ? m->tree.comm : "the app", m->pid);
 		ret = 1;
 		goto out;

@@ -161,7 +161,8 @@ static int next(struct session *s, struct wlcr_criu *cr, MigMsg **msg, int timeo
 			return -ETIMEDOUT;
 		struct pollfd p[2] = { { .fd = s->ch.fd, .events = POLLIN },
 				       { .fd = cr ? cr->pidfd : -1, .events = POLLIN } };
-		int n = poll(p, 2, left * 1e3 < HEARTBEAT_MS ? (int)(left * 1e3) + 1 : HEARTBEAT_MS);
+		int n = poll(p, 2,
+			     left * 1e3 < HEARTBEAT_MS ? (int)(left * 1e3) + 1 : HEARTBEAT_MS);
 		if (n < 0 && errno != EINTR)
 			return -errno;
 		if (n > 0 && p[0].revents)
@@ -252,11 +253,13 @@ static int welcome(struct session *s)
 	w.has_version = true;
 	w.version = WLCR_MIG_VERSION;
 	w.has_modes = true;
-	w.modes = WLCR_MODE_BIT(WLCR_MODE_COPY) | (s->r->lazy_ok ? WLCR_MODE_BIT(WLCR_MODE_LAZY) : 0);
+	w.modes =
+		WLCR_MODE_BIT(WLCR_MODE_COPY) | (s->r->lazy_ok ? WLCR_MODE_BIT(WLCR_MODE_LAZY) : 0);
 	w.host = s->r->host;
 	w.error = err[0] ? err : NULL;
 	wlcr_chan_send(&s->ch, &w);
-	return err[0] ? fail(s, "refused %s (pid %d) from %s: %s", s->hello->app ? s->hello->app : "?",
+	return err[0] ? fail(s, "refused %s (pid %d) from %s: %s",
+			     s->hello->app ? s->hello->app : "?",
 			     s->hello->n_pids ? s->hello->pids[0] : 0, s->peer, err)
 		      : 0;
 }
@@ -471,10 +474,11 @@ static int session_run(struct session *s)
 			continue;
 		}
 		if (r < 0)
-			return fail(s, "%s", r == -ECONNRESET || r == -EPIPE
-						     ? "the source closed the connection"
-					     : r == -ETIMEDOUT ? "the source stopped answering"
-							       : strerror(-r));
+			return fail(s, "%s",
+				    r == -ECONNRESET || r == -EPIPE
+					    ? "the source closed the connection"
+				    : r == -ETIMEDOUT ? "the source stopped answering"
+						      : strerror(-r));
 		switch (msg->op) {
 		case MIG_OP__MIG_PROBE:
 			if (msg->has_last && msg->last) {
@@ -581,7 +585,8 @@ static int serve(struct recv *r, int fd)
 	} else {
 		ret = session_run(s) == 0 ? 0 : -1;
 		remember(r, s->hello->id.data,
-			 ret == 0 ? MIG_RESULT__MIG_RESULT_RUNNING : MIG_RESULT__MIG_RESULT_ABORTED);
+			 ret == 0 ? MIG_RESULT__MIG_RESULT_RUNNING
+				  : MIG_RESULT__MIG_RESULT_ABORTED);
 		/* the source resumes its copy on this */
 		if (ret < 0)
 			wlcr_chan_send_op(&s->ch, MIG_OP__MIG_ABORT, s->err);

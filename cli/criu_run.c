@@ -11,6 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/sockios.h>
+#include <netinet/tcp.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -22,6 +25,7 @@ void wlcr_criu_init(struct wlcr_criu *cr, const char *what, const char *subcomma
 	memset(cr, 0, sizeof(*cr));
 	cr->pid = -1;
 	cr->pidfd = cr->status_fd = -1;
+	cr->push_fd = -1;
 	cr->exit_code = -1;
 	cr->what = what;
 	cr->argv[cr->argc++] = "criu";
@@ -128,9 +132,7 @@ int wlcr_criu_reap(struct wlcr_criu *cr, int timeout_ms)
 	pid_t r = waitpid(cr->pid, &st, cr->pidfd < 0 && timeout_ms < 0 ? 0 : WNOHANG);
 	if (r == 0)
 		return 0;
-	cr->exit_code = r < 0				? -1
-			: WIFEXITED(st) ? WEXITSTATUS(st)
-					: 128 + WTERMSIG(st);
+	cr->exit_code = r < 0 ? -1 : WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 	cr->pid = -1;
 	return 1;
 }
@@ -169,6 +171,76 @@ void wlcr_criu_abort_network(struct wlcr_criu *cr)
 		closedir(d);
 }
 
+/* A dup of criu's TCP connection to or from port, or -1; its number in
+ * criu and its /proc link in cr->push_*. */
+static int tcp_socket_of(struct wlcr_criu *cr, unsigned port)
+{
+	char path[64], link[64];
+	int found = -1;
+	snprintf(path, sizeof(path), "/proc/%d/fd", cr->pid);
+	DIR *d = opendir(path);
+	struct dirent *e;
+	while (found < 0 && d && (e = readdir(d))) {
+		char fdpath[320];
+		snprintf(fdpath, sizeof(fdpath), "%s/%s", path, e->d_name);
+		ssize_t n = readlink(fdpath, link, sizeof(link) - 1);
+		if (n <= 0)
+			continue;
+		link[n] = '\0';
+		if (strncmp(link, "socket:", 7) != 0)
+			continue;
+		int fd = (int)syscall(SYS_pidfd_getfd, cr->pidfd, atoi(e->d_name), 0);
+		if (fd < 0)
+			continue;
+		struct sockaddr_storage a, b;
+		socklen_t la = sizeof(a), lb = sizeof(b);
+		if (getsockname(fd, (struct sockaddr *)&a, &la) == 0 &&
+		    getpeername(fd, (struct sockaddr *)&b, &lb) == 0 &&
+		    (a.ss_family == AF_INET || a.ss_family == AF_INET6)) {
+			unsigned pa = ntohs(((struct sockaddr_in *)&a)->sin_port);
+			unsigned pb = ntohs(((struct sockaddr_in *)&b)->sin_port);
+			if (pa == port || pb == port) {
+				found = fd;
+				cr->push_criu_fd = atoi(e->d_name);
+				snprintf(cr->push_link, sizeof(cr->push_link), "%s", link);
+				continue;
+			}
+		}
+		close(fd);
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+void wlcr_criu_push(struct wlcr_criu *cr, unsigned port)
+{
+	if (cr->pid <= 0 || cr->pidfd < 0)
+		return;
+	if (cr->push_fd < 0) {
+		cr->push_fd = tcp_socket_of(cr, port);
+		cr->push_unsent = 0;
+		if (cr->push_fd < 0)
+			return;
+	}
+	char path[64], link[64];
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", cr->pid, cr->push_criu_fd);
+	ssize_t n = readlink(path, link, sizeof(link) - 1);
+	if (n <= 0 || (link[n] = '\0', strcmp(link, cr->push_link) != 0)) {
+		/* criu closed it: so must we, for the connection to end */
+		close(cr->push_fd);
+		cr->push_fd = -1;
+		cr->push_criu_fd = -1;
+		return;
+	}
+	int unsent = 0, one = 1;
+	if (ioctl(cr->push_fd, SIOCOUTQNSD, &unsent) < 0)
+		return;
+	if (unsent > 0 && unsent == cr->push_unsent)
+		setsockopt(cr->push_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	cr->push_unsent = unsent;
+}
+
 void wlcr_criu_kill(struct wlcr_criu *cr)
 {
 	if (cr->pid > 0) {
@@ -179,6 +251,9 @@ void wlcr_criu_kill(struct wlcr_criu *cr)
 
 void wlcr_criu_finish(struct wlcr_criu *cr)
 {
+	if (cr->push_fd >= 0)
+		close(cr->push_fd);
+	cr->push_fd = -1;
 	if (cr->status_fd >= 0)
 		close(cr->status_fd);
 	if (cr->pidfd >= 0)
@@ -198,9 +273,9 @@ void wlcr_criu_log_errors(const char *dir, const char *log, char *buf, size_t ca
 		return;
 	}
 	while (fgets(line, sizeof(line), f)) {
-		if ((!strstr(line, "Error") && !strstr(line, " wlcr: ")) || strstr(line, "RLIMIT") ||
-		    strstr(line, "wlcr: saved") || strstr(line, "wlcr: socket ino") ||
-		    strstr(line, "replayed on"))
+		if ((!strstr(line, "Error") && !strstr(line, " wlcr: ")) ||
+		    strstr(line, "RLIMIT") || strstr(line, "wlcr: saved") ||
+		    strstr(line, "wlcr: socket ino") || strstr(line, "replayed on"))
 			continue;
 		line[strcspn(line, "\n")] = '\0';
 		/* without the "(00.123456) " stamp */

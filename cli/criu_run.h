@@ -19,7 +19,11 @@ struct wlcr_criu {
 	int pidfd;     /* readable once criu exited */
 	int status_fd; /* readable once criu is ready (or gone), or -1 */
 	int exit_code; /* after wlcr_criu_reap: 0 success, >0 failure, -1 unknown */
-	const char *what; /* "dump", "page server", ... for messages */
+	int push_fd;   /* its page-server connection (wlcr_criu_push), or -1 */
+	int push_unsent;
+	int push_criu_fd;   /* the same socket's number in criu */
+	char push_link[64]; /* and what /proc says it is: "socket:[INO]" */
+	const char *what;   /* "dump", "page server", ... for messages */
 };
 
 /* Starts an argument vector: "criu" and the subcommand. */
@@ -44,6 +48,16 @@ int wlcr_criu_reap(struct wlcr_criu *cr, int timeout_ms);
  * now, the way it does when the connection breaks: a dump then lets its
  * tasks run again. */
 void wlcr_criu_abort_network(struct wlcr_criu *cr);
+/* criu 4.2.1 corks its page-server connection and sends its last command
+ * (PS_IOV_CLOSE) without pushing it, then waits for the answer: the kernel
+ * holds the corked bytes for 200 ms, all of it frozen time. Called every few
+ * ms while a dump runs, this pushes bytes that wait unsent and unchanged
+ * since the last call (TCP_NODELAY on the same socket, through
+ * pidfd_getfd, sends what is pending). Bulk page transfer is never held
+ * back by it: its queue moves between calls. The dup is dropped as soon as
+ * criu's own fd is closed, or it would keep the connection open (the page
+ * server waits for its end). */
+void wlcr_criu_push(struct wlcr_criu *cr, unsigned port);
 /* Kills it (a lazy-pages daemon or page server nobody needs) and reaps. */
 void wlcr_criu_kill(struct wlcr_criu *cr);
 void wlcr_criu_finish(struct wlcr_criu *cr);

@@ -50,9 +50,9 @@ int wlcr_mig_pipe_size(char *err, size_t errlen)
 	return 0;
 }
 
-int wlcr_mig_proxy_clients(const char *proxy_path, const pid_t *pids, size_t n,
-			   uint64_t *ret_first, uint64_t *ret_last, unsigned *ret_found,
-			   char *ret_reason, size_t reason_len, char *err, size_t errlen)
+int wlcr_mig_proxy_clients(const char *proxy_path, const pid_t *pids, size_t n, uint64_t *ret_first,
+			   uint64_t *ret_last, unsigned *ret_found, char *ret_reason,
+			   size_t reason_len, char *err, size_t errlen)
 {
 	char ctl_path[128], why[512];
 	*ret_first = *ret_last = 0;

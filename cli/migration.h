@@ -20,9 +20,9 @@ int wlcr_mig_pipe_size(char *err, size_t errlen);
  * commit (CLOCK_MONOTONIC ns, 0: none) of its clients whose pid is in
  * pids; *ret_found counts them, *ret_reason gets why one is not
  * checkpointable (empty: all are). Returns 0, or -errno with err. */
-int wlcr_mig_proxy_clients(const char *proxy_path, const pid_t *pids, size_t n,
-			   uint64_t *ret_first, uint64_t *ret_last, unsigned *ret_found,
-			   char *ret_reason, size_t reason_len, char *err, size_t errlen);
+int wlcr_mig_proxy_clients(const char *proxy_path, const pid_t *pids, size_t n, uint64_t *ret_first,
+			   uint64_t *ret_last, unsigned *ret_found, char *ret_reason,
+			   size_t reason_len, char *err, size_t errlen);
 
 /* A private work directory under $TMPDIR (or /var/tmp). */
 int wlcr_mig_workdir(char *buf, size_t cap, const char *prefix);

@@ -17,8 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-int wlcr_net_parse(const char *dest, char *host, size_t cap, unsigned *port,
-		   unsigned default_port)
+int wlcr_net_parse(const char *dest, char *host, size_t cap, unsigned *port, unsigned default_port)
 {
 	const char *colon = NULL, *h = dest, *end;
 	if (dest[0] == '[') {
@@ -157,9 +156,11 @@ static int dump_family(int nl, int family, unsigned port, uint64_t *sent, uint64
 		struct nlmsghdr h;
 		struct inet_diag_req_v2 r;
 	} req = {
-		.h = { .nlmsg_len = sizeof(req), .nlmsg_type = SOCK_DIAG_BY_FAMILY,
+		.h = { .nlmsg_len = sizeof(req),
+		       .nlmsg_type = SOCK_DIAG_BY_FAMILY,
 		       .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP },
-		.r = { .sdiag_family = (uint8_t)family, .sdiag_protocol = IPPROTO_TCP,
+		.r = { .sdiag_family = (uint8_t)family,
+		       .sdiag_protocol = IPPROTO_TCP,
 		       .idiag_ext = 1 << (INET_DIAG_INFO - 1),
 		       .idiag_states = 1 << 1 /* TCP_ESTABLISHED */ },
 	};

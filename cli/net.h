@@ -8,8 +8,7 @@
 
 /* "HOST", "HOST:PORT" or "[V6]:PORT" into host and port (default_port when
  * absent). Returns 0 or -EINVAL. */
-int wlcr_net_parse(const char *dest, char *host, size_t cap, unsigned *port,
-		   unsigned default_port);
+int wlcr_net_parse(const char *dest, char *host, size_t cap, unsigned *port, unsigned default_port);
 /* A TCP connection to host:port within timeout_ms, close-on-exec. Returns
  * the fd or -errno with err. */
 int wlcr_net_connect(const char *host, unsigned port, int timeout_ms, char *err, size_t errlen);

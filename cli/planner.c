@@ -175,8 +175,8 @@ int wlcr_plan(const struct wlcr_plan_in *in, struct wlcr_plan *plan)
 				     wlcr_mode_name(m), tag, e->note);
 		else
 			w = snprintf(plan->why + used, sizeof(plan->why) - used,
-				     "%s%s: frozen %.0f ms (%s), total %.1f s\n",
-				     wlcr_mode_name(m), tag, e->frozen * 1e3, e->note, e->total);
+				     "%s%s: frozen %.0f ms (%s), total %.1f s\n", wlcr_mode_name(m),
+				     tag, e->frozen * 1e3, e->note, e->total);
 		if (w < 0)
 			break;
 		used += (size_t)w;

@@ -21,23 +21,24 @@ enum wlcr_mode {
 	WLCR_MODE_LAZY = 2,
 	WLCR_MODE_PRECOPY = 3,
 };
-#define WLCR_NMODES	  4
-#define WLCR_MODE_BIT(m)  (1u << (m))
-#define WLCR_MODES_ALL	  (WLCR_MODE_BIT(WLCR_MODE_COPY) | WLCR_MODE_BIT(WLCR_MODE_LAZY) | \
-			   WLCR_MODE_BIT(WLCR_MODE_PRECOPY))
+#define WLCR_NMODES	 4
+#define WLCR_MODE_BIT(m) (1u << (m))
+#define WLCR_MODES_ALL                                                                             \
+	(WLCR_MODE_BIT(WLCR_MODE_COPY) | WLCR_MODE_BIT(WLCR_MODE_LAZY) |                           \
+	 WLCR_MODE_BIT(WLCR_MODE_PRECOPY))
 
 /* Costs that do not depend on the app's size, measured on this project's
  * machine (bench/migrate, README "Migration measurements"); each is the
  * median frozen time of a tiny app (bench/memwriter holding 1 MiB) minus
  * its memory's transfer time. */
 struct wlcr_plan_costs {
-	double copy_fixed;	 /* s: dump, images over the channel, restore */
-	double lazy_fixed;	 /* s: the same without the memory, plus uffd setup */
-	double precopy_fixed;	 /* s: the final dump's fixed part */
-	double predump_freeze;	 /* s: a pre-dump round's freeze, fixed part */
-	double dump_rate;	 /* bytes/s CRIU reads pages out of a frozen app */
-	double fault_rate;	 /* bytes/s a lazily restored app gets its first pages */
-	double first_frame;	 /* bytes a restored app touches before its first frame */
+	double copy_fixed;     /* s: dump, images over the channel, restore */
+	double lazy_fixed;     /* s: the same without the memory, plus uffd setup */
+	double precopy_fixed;  /* s: the final dump's fixed part */
+	double predump_freeze; /* s: a pre-dump round's freeze, fixed part */
+	double dump_rate;      /* bytes/s CRIU reads pages out of a frozen app */
+	double fault_rate;     /* bytes/s a lazily restored app gets its first pages */
+	double first_frame;    /* bytes a restored app touches before its first frame */
 };
 
 struct wlcr_plan_in {

@@ -44,12 +44,13 @@ static void print(struct wlcr_progress *p, bool final)
 {
 	double now = wlcr_now(), dt = now - p->phase_t0;
 	char b[32], r[32];
-	uint64_t moved = p->bytes - p->phase_bytes0;
+	/* figures from the other side may start below ours */
+	uint64_t moved = p->bytes > p->phase_bytes0 ? p->bytes - p->phase_bytes0 : 0;
 	if (p->quiet)
 		return;
 	if (p->tty)
 		fputs("\r\033[K", p->out);
-	fprintf(p->out, "[%5.1fs] %s", now - p->t0, p->phase);
+	fprintf(p->out, "[%6.3fs] %s", now - p->t0, p->phase);
 	if (moved)
 		fprintf(p->out, ": %s, %s/s", wlcr_human(b, sizeof(b), (double)moved),
 			wlcr_human(r, sizeof(r), dt > 0 ? (double)moved / dt : 0));

@@ -11,9 +11,9 @@ struct wlcr_progress {
 	FILE *out;
 	bool tty;
 	bool quiet;
-	double t0;	     /* s, when the migration started */
+	double t0; /* s, when the migration started */
 	char phase[48];
-	double phase_t0;     /* s */
+	double phase_t0;       /* s */
 	uint64_t phase_bytes0; /* bytes at the phase's start */
 	uint64_t bytes;
 	double last_print;

@@ -40,7 +40,8 @@ int wlcr_tls_creds_load(struct wlcr_tls_creds *c, const char *dir, char *err, si
 	}
 	int n = gnutls_certificate_set_x509_trust_file(c->cred, c->ca, GNUTLS_X509_FMT_PEM);
 	if (n <= 0) {
-		snprintf(err, errlen, "%s: %s", c->ca, n < 0 ? gnutls_strerror(n) : "no certificate");
+		snprintf(err, errlen, "%s: %s", c->ca,
+			 n < 0 ? gnutls_strerror(n) : "no certificate");
 		goto fail;
 	}
 	n = gnutls_certificate_set_x509_key_file(c->cred, c->cert, c->key, GNUTLS_X509_FMT_PEM);

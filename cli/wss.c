@@ -46,8 +46,8 @@ int wlcr_wss_fit(const double *t, const double *y, size_t n, struct wlcr_wss *ou
 		double jaa = 0, jad = 0, jdd = 0, ga = 0, gd = 0;
 		for (size_t i = 0; i < n; i++) {
 			double s = t[i] + d;
-			double da = t[i] / s;		    /* dM/da */
-			double dd = -a * t[i] / (s * s);    /* dM/dd */
+			double da = t[i] / s;		 /* dM/da */
+			double dd = -a * t[i] / (s * s); /* dM/dd */
 			double r = a * t[i] / s - y[i];
 			jaa += da * da;
 			jad += da * dd;

@@ -19,7 +19,7 @@ unit_deps_replay   := $(CLIENT_DEPS) test/unit/session.c test/unit/replay_harnes
 UNIT_BIN := $(patsubst %,$(B)/test/unit/test_%,$(UNIT_TESTS))
 FUZZ_REPLAY := $(B)/test/bin/fuzz-replay
 PNGCMP := $(B)/test/bin/wlcr-pngcmp
-TEST_HELPERS := $(PNGCMP)
+TEST_HELPERS = $(PNGCMP) $(HOSTINIT) $(MEMWRITER)
 
 .SECONDEXPANSION:
 $(B)/test/unit/test_%: $(B)/obj/test/unit/test_%.o $(B)/obj/test/unit/unit.o \
@@ -41,6 +41,20 @@ $(FUZZ_REPLAY): $(B)/obj/test/fuzz/fuzz_proxy.o $(B)/obj/test/fuzz/replay_main.o
 $(PNGCMP): $(B)/obj/test/lib/pngcmp.o
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,libpng)
+
+# pid 1 of the migration tests' hosts (test/lib/hosts.sh)
+HOSTINIT := $(B)/test/bin/wlcr-hostinit
+$(HOSTINIT): test/lib/hostinit.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $<
+
+# a Wayland client holding memory it keeps writing (bench/migrate, e2e/migrate-*)
+MEMWRITER := $(B)/test/bin/wlcr-memwriter
+$(MEMWRITER): bench/memwriter.c $(WLCLIENT) $(B)/gen/xdg-shell-protocol.c \
+		$(B)/gen/xdg-shell-client-protocol.h
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Itest/lib -I$(B)/gen -o $@ bench/memwriter.c \
+		test/lib/wlclient.c $(B)/gen/xdg-shell-protocol.c $(call pc_libs,wayland-client)
 
 # ZDTM-style programs, each run by test/zdtm/run.sh through a generated
 # wrapper so that each has its own line in the results

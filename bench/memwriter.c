@@ -24,7 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 #include <wayland-client.h>
@@ -40,6 +39,13 @@
 #define SAMPLE	 64 /* pages checked each frame */
 
 static volatile sig_atomic_t check_all;
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 static void on_usr1(int sig)
 {
@@ -205,31 +211,33 @@ int main(int argc, char **argv)
 		bufs[i].busy = false;
 		wl_buffer_add_listener(bufs[i].wl, &buffer_listener, &bufs[i]);
 	}
-	int tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
-	struct itimerspec its = { { 0, FRAME_MS * 1000000 }, { 0, FRAME_MS * 1000000 } };
-	if (tfd < 0 || timerfd_settime(tfd, 0, &its, NULL) < 0)
-		die("no timer");
 	fprintf(stderr, "wlcr-memwriter: %llu pages, %.1f MiB/s, ready\n",
 		(unsigned long long)w.pages, rate_mib);
-	struct timespec last;
-	clock_gettime(CLOCK_MONOTONIC, &last);
+	/* frames by poll's timeout, not a timerfd: criu 4.2.1 restores a
+	 * periodic timerfd that expired while the app was frozen disarmed,
+	 * and the app would never draw again */
+	double last = now_s(), next_frame = last;
 	for (uint32_t frame = 0;; frame++) {
-		struct pollfd p[2] = { { .fd = wl_display_get_fd(wl.display), .events = POLLIN },
-				       { .fd = tfd, .events = POLLIN } };
+		struct pollfd p = { .fd = wl_display_get_fd(wl.display), .events = POLLIN };
 		wl_display_flush(wl.display);
-		if (poll(p, 2, -1) < 0 && errno != EINTR)
+		/* a clock that went back (a restore's time namespace starts
+		 * where the dump read it, maybe before our last frame): now */
+		if (next_frame - now_s() > 2 * FRAME_MS / 1e3)
+			next_frame = now_s();
+		double wait = next_frame - now_s();
+		if (wait > 0 && poll(&p, 1, (int)(wait * 1e3) + 1) < 0 && errno != EINTR)
 			die("poll");
-		if (p[0].revents && wl_display_dispatch(wl.display) < 0)
+		if (wait > 0 && (p.revents & POLLIN) && wl_display_dispatch(wl.display) < 0)
 			die("the connection broke");
-		if (!p[1].revents)
+		double now = now_s();
+		if (now < next_frame) {
+			frame--;
 			continue;
-		uint64_t ticks;
-		if (read(tfd, &ticks, sizeof(ticks)) < 0)
-			continue;
-		struct timespec now;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		double dt = (double)(now.tv_sec - last.tv_sec) +
-			    (double)(now.tv_nsec - last.tv_nsec) / 1e9;
+		}
+		/* after a freeze: the next frame from now, not a burst */
+		next_frame =
+			now - next_frame > 1 ? now + FRAME_MS / 1e3 : next_frame + FRAME_MS / 1e3;
+		double dt = now - last;
 		last = now;
 		/* a long gap is the freeze of a migration: not owed work */
 		work(&w, dt > 1 ? (double)FRAME_MS / 1000 : dt);

@@ -413,8 +413,7 @@ static int wait_dump(struct mig *m)
 			mig_msg__free_unpacked(msg, NULL);
 			return -1;
 		}
-		if (r == -ETIMEDOUT && m->mode != WLCR_MODE_LAZY)
-			continue; /* a long dump; the channel is checked by its sends */
+		/* the destination sends PROGRESS at least twice a second */
 		return fail(m, "during the dump: %s", chan_error(r));
 	}
 }
@@ -558,12 +557,25 @@ static int finish(struct mig *m)
 		return -1;
 	}
 	const char *why = chan_error(r);
+	if (m->mode == WLCR_MODE_LAZY) {
+		/* the pages still under way cannot arrive without the
+		 * destination: the transfer is over, and it decides */
+		if (m->dump.pid > 0) {
+			wlcr_criu_abort_network(&m->dump);
+			wlcr_criu_reap(&m->dump, 30000);
+		}
+		if (m->dump.exit_code != 0) {
+			fail(m,
+			     "%s while the pages were under way: the copy on %s is killed there "
+			     "and what it did meanwhile is lost",
+			     why, m->dest_name);
+			return -1;
+		}
+	}
 	wlcr_progress_say(&m->prog,
 			  "wlcr migrate: lost the destination after the commit (%s); asking it "
 			  "what became of the app",
 			  why);
-	if (m->mode == WLCR_MODE_LAZY && m->dump.pid > 0)
-		wlcr_criu_reap(&m->dump, 60000);
 	MigResult res = ask_outcome(m);
 	if (res == MIG_RESULT__MIG_RESULT_RUNNING) {
 		m->t_done = wlcr_now();

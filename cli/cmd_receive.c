@@ -273,6 +273,10 @@ static int prepare(struct session *s, const MigMsg *p)
 	s->mode = (int)p->mode;
 	if (wlcr_mig_workdir(s->dir, sizeof(s->dir), "wlcr-receive") < 0)
 		return fail(s, "cannot make a work directory: %s", strerror(errno));
+	/* from here on, what we leave goes with us */
+	int g = wlcr_guard_start(&s->guard, s->r->keep ? NULL : s->dir);
+	if (g < 0)
+		return fail(s, "cannot start the guard: %s", strerror(-g));
 	MigMsg ready = MIG_MSG__INIT;
 	ready.op = MIG_OP__MIG_READY;
 	if (s->mode == WLCR_MODE_COPY) {
@@ -368,9 +372,11 @@ static int restore(struct session *s, const MigMsg *done)
 		return fail(s, "criu restore failed (exit %d): %s", rst.exit_code, errs);
 	}
 	s->restored = true;
-	r = wlcr_guard_start(&s->guard, s->hello->pids, s->hello->n_pids);
-	if (r < 0)
-		return fail(s, "cannot start the guard: %s", strerror(-r));
+	r = wlcr_guard_arm(&s->guard, s->hello->pids, s->hello->n_pids);
+	if (r < 0) {
+		kill_tree(s, SIGKILL);
+		return fail(s, "cannot arm the guard: %s", strerror(-r));
+	}
 	if (wlcr_chan_send_op(&s->ch, MIG_OP__MIG_RESTORED, NULL) < 0)
 		return fail(s, "the source went away after the restore");
 	return 0;
@@ -423,13 +429,15 @@ static int run_it(struct session *s)
 			int r = next(s, &s->ps, &msg, SOURCE_BOUND_MS);
 			if (r == 1)
 				break;
-			if (r == 0)
+			if (r == 0) {
 				mig_msg__free_unpacked(msg, NULL);
-			else if (r != -ETIMEDOUT && r != -EINTR)
-				/* the channel is gone; the transfer may still end well */
-				wlcr_criu_reap(&s->ps, -1);
-			if (r == -EINTR)
-				wlcr_criu_kill(&s->ps);
+			} else if (r != -ETIMEDOUT) {
+				/* the source is gone (or we are told to stop): the
+				 * pages still missing will not come */
+				wlcr_criu_abort_network(&s->ps);
+				if (wlcr_criu_reap(&s->ps, 10000) == 0)
+					wlcr_criu_kill(&s->ps);
+			}
 		}
 		if (s->ps.exit_code != 0) {
 			char errs[600];
@@ -537,6 +545,8 @@ static void session_cleanup(struct session *s, bool ok)
 		wlcr_criu_kill(&s->ps);
 	}
 	wlcr_criu_finish(&s->ps);
+	/* nothing of the tree is left to kill: killed above, or it runs */
+	wlcr_guard_release(&s->guard);
 	if (s->dir[0] && !s->r->keep)
 		wlcr_mig_rmdir(s->dir);
 	else if (s->dir[0])

@@ -3,17 +3,38 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define RELEASE 'r'
+#include "migration.h"
 
-static void guard_main(int fd, const pid_t *pids, size_t n)
+/* the pipe carries 'A' and a count and pids (arm), or 'R' (release) */
+#define ARM	 'A'
+#define RELEASE	 'R'
+#define MAX_PIDS 4096
+
+static ssize_t read_all(int fd, void *buf, size_t len)
 {
+	size_t done = 0;
+	while (done < len) {
+		ssize_t n = read(fd, (char *)buf + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n;
+		done += (size_t)n;
+	}
+	return (ssize_t)done;
+}
+
+static void guard_main(int fd, const char *dir)
+{
+	static pid_t pids[MAX_PIDS];
+	uint32_t n = 0;
 	char c = 0;
-	ssize_t r;
 	/* nothing but our pipe: the network connections must end with wlcr
 	 * receive, and a terminal's signals are for it too */
 	if (fd > 3)
@@ -23,17 +44,22 @@ static void guard_main(int fd, const pid_t *pids, size_t n)
 	signal(SIGINT, SIG_IGN);
 	signal(SIGTERM, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
-	do {
-		r = read(fd, &c, 1);
-	} while (r < 0 && errno == EINTR);
-	if (r == 1 && c == RELEASE)
-		_exit(0);
-	for (size_t i = 0; i < n; i++)
+	while (read_all(fd, &c, 1) == 1) {
+		if (c == RELEASE)
+			_exit(0);
+		if (c != ARM || read_all(fd, &n, sizeof(n)) != sizeof(n) || n > MAX_PIDS ||
+		    read_all(fd, pids, n * sizeof(pid_t)) != (ssize_t)(n * sizeof(pid_t)))
+			break;
+	}
+	/* wlcr receive is gone, or the migration failed */
+	for (uint32_t i = 0; i < n; i++)
 		kill(pids[i], SIGKILL);
+	if (dir && *dir)
+		wlcr_mig_rmdir(dir);
 	_exit(0);
 }
 
-int wlcr_guard_start(struct wlcr_guard *g, const pid_t *pids, size_t n)
+int wlcr_guard_start(struct wlcr_guard *g, const char *dir)
 {
 	int p[2];
 	g->pid = -1;
@@ -49,11 +75,23 @@ int wlcr_guard_start(struct wlcr_guard *g, const pid_t *pids, size_t n)
 	}
 	if (pid == 0) {
 		close(p[1]);
-		guard_main(p[0], pids, n);
+		guard_main(p[0], dir);
 	}
 	close(p[0]);
 	g->pid = pid;
 	g->fd = p[1];
+	return 0;
+}
+
+int wlcr_guard_arm(struct wlcr_guard *g, const pid_t *pids, size_t n)
+{
+	if (g->fd < 0 || n > MAX_PIDS)
+		return -EINVAL;
+	uint32_t count = (uint32_t)n;
+	char c = ARM;
+	if (write(g->fd, &c, 1) != 1 || write(g->fd, &count, sizeof(count)) != sizeof(count) ||
+	    write(g->fd, pids, n * sizeof(*pids)) != (ssize_t)(n * sizeof(*pids)))
+		return -EIO;
 	return 0;
 }
 

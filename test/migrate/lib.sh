@@ -61,7 +61,7 @@ mt_gone_from() {
 # mt_runs_on NAME NSPID: the app runs in host NAME, a client of its proxy
 mt_runs_on() {
 	mh_nspid_alive "$1" "$2" || wt_fail "pid $2 does not run on $1"
-	[[ $(mh_clients "$1") -ge 1 ]] || wt_fail "$1's proxy has no client"
+	wt_wait_for 10 "a client of $1's proxy" "[[ \$(mh_clients $1) -ge 1 ]]"
 }
 
 # No proxy logged a wl_display.error.
@@ -70,4 +70,52 @@ mt_no_protocol_error() {
 	for log in "$WT_DIR"/*/proxy.log; do
 		! grep -n 'wl_display.error' "$log" >&2 || wt_fail "protocol error in $log"
 	done
+}
+
+# mt_migrate_bg FROM TO NSPID MODE: wlcr migrate in the background, its output in
+# $WT_DIR/bg.out; mt_wait_out PATTERN waits for a line of it; mt_bg_failed waits for its end
+# and fails the test unless it failed
+mt_migrate_bg() {
+	local from=$1 to=$2 pid=$3 mode=$4
+	wt_log "migrate pid $pid from $from to $to ($mode), to be interrupted"
+	mh_in "$from" "$MH_WLCR" migrate --keys "${MH_KEYS[$from]}" --timeout 5 --mode "$mode" \
+		"$pid" "${MH_ADDR[$to]}" >"$WT_DIR/bg.out" 2>&1 &
+	MT_BG=$!
+}
+mt_wait_out() {
+	wt_wait_for 30 "wlcr migrate to print '$1'" "grep -q -- '$1' $WT_DIR/bg.out"
+}
+mt_bg_failed() {
+	local rc=0
+	wait "$MT_BG" || rc=$?
+	sed 's/^/    /' "$WT_DIR/bg.out" | grep -v '^    \[' >&2
+	((rc != 0)) || wt_fail "wlcr migrate succeeded; it should have failed"
+}
+
+# mt_verify HOST NSPID: the memory writer checks every page it holds (SIGUSR1) and reports
+mt_verify() {
+	: >"$WT_DIR/report"
+	mh_kill "$1" "$2" USR1
+	wt_wait_for 20 "the memory writer's check" "[[ -s $WT_DIR/report ]]"
+	grep -q '^ok ' "$WT_DIR/report" || wt_fail "memory check on $1: $(cat "$WT_DIR/report")"
+	wt_log "memory check on $1: $(cat "$WT_DIR/report")"
+}
+
+# mt_intact HOST NSPID: it runs on HOST, a client of its proxy, its window animating there and
+# its memory whole
+mt_intact() {
+	mt_runs_on "$1" "$2"
+	mh_use "$1"
+	wt_wait_window 20 "$WT_DIR/intact.png"
+	wt_wait_for 10 "its window on $1 to animate" e2e_changed_from "$WT_DIR/intact.png"
+	mt_verify "$1" "$2"
+}
+
+# mt_clean HOST NSPID: after a failed migration, nothing of the app on HOST (the receiving
+# side notices the failure within its timeout)
+mt_clean() {
+	wt_wait_for 20 "$1 to have nothing of pid $2" \
+		"! mh_nspid_alive $1 $2 && [[ \$(mh_clients $1) == 0 && -z \$(mh_in $1 ls /var/tmp) ]]"
+	mh_use "$1"
+	wt_wait_for 10 "no window on $1" e2e_gone
 }

@@ -85,6 +85,7 @@ struct mig {
 	struct wlcr_progress prog;
 	struct wlcr_plan plan;
 	double bandwidth, rtt;
+	uint64_t probe_bytes;
 
 	/* what happened */
 	bool frozen; /* criu dump started: the app may be frozen */
@@ -301,7 +302,8 @@ static int probe(struct mig *m)
 		return -1;
 	mig_msg__free_unpacked(ack, NULL);
 	double dt = wlcr_now() - t0 - m->rtt;
-	m->bandwidth = (double)(m->ch.bytes_out - out0) / (dt > 1e-4 ? dt : 1e-4);
+	m->probe_bytes = m->ch.bytes_out - out0;
+	m->bandwidth = (double)m->probe_bytes / (dt > 1e-4 ? dt : 1e-4);
 	return 0;
 }
 
@@ -601,29 +603,30 @@ static void summary(struct mig *m)
 	double stopped = m->t_running - m->t_freeze;
 	double seen = -1;
 	/* the app's last frame here to its first there, each on its own
-	 * host's clock, joined at the moment it was let run */
+	 * host's clock, joined at the moment it was let run there (here:
+	 * when RUNNING came, half a round trip late) */
 	if (m->src_last_commit_ns && m->dest_first_commit_ns && m->dest_resumed_ns &&
-	    m->dest_first_commit_ns >= m->dest_resumed_ns) {
-		double before = m->t_freeze - (double)m->src_last_commit_ns / 1e9;
-		seen = (before > 0 ? before : 0) + stopped +
+	    m->dest_first_commit_ns >= m->dest_resumed_ns)
+		seen = m->t_running - (double)m->src_last_commit_ns / 1e9 +
 		       (double)(m->dest_first_commit_ns - m->dest_resumed_ns) / 1e9;
-	}
 	uint64_t total_bytes = m->ch.bytes_out + m->ch.bytes_in + m->memory_bytes;
 	wlcr_progress_end(&m->prog);
 	printf("wlcr migrate: %s (pid %d) runs on %s now, mode %s\n", m->tree.comm, m->pid,
 	       m->dest_name, wlcr_mode_name(m->mode));
 	if (seen >= 0)
 		printf("  frozen: %.0f ms as seen (its last frame here to its first there); "
-		       "stopped %.0f ms\n",
+		       "from the dump's start to the resume %.0f ms\n",
 		       seen * 1e3, stopped * 1e3);
 	else
 		printf("  frozen: stopped %.0f ms (no frame of the app %s to time it as seen)\n",
 		       stopped * 1e3,
 		       m->src_last_commit_ns ? "there within 3 s of its resume" : "here");
-	printf("  total: %.2f s; bytes on the wire: %s (memory %s, images %s)\n",
+	char d[32];
+	printf("  total: %.2f s; bytes on the wire: %s (memory %s, images %s, link probe %s)\n",
 	       m->t_done - m->t_start, wlcr_human(a, sizeof(a), (double)total_bytes),
 	       wlcr_human(b, sizeof(b), (double)m->memory_bytes),
-	       wlcr_human(c, sizeof(c), (double)m->image_bytes));
+	       wlcr_human(c, sizeof(c), (double)m->image_bytes),
+	       wlcr_human(d, sizeof(d), (double)m->probe_bytes));
 	const struct wlcr_plan_est *e = &m->plan.est[m->mode];
 	if (e->possible && !isnan(e->frozen))
 		printf("  predicted: frozen %.0f ms, total %.2f s\n", e->frozen * 1e3, e->total);

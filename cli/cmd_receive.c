@@ -416,8 +416,9 @@ static void shown(struct session *s)
 /* After COMMIT: let it run; in lazy mode stay until its memory is here. */
 static int run_it(struct session *s)
 {
-	kill_tree(s, SIGCONT);
+	/* before the signal: the app may draw before we look at the clock */
 	s->resumed_ns = wlcr_mig_now_ns();
+	kill_tree(s, SIGCONT);
 	s->running = true;
 	wlcr_chan_send_op(&s->ch, MIG_OP__MIG_RUNNING, NULL);
 	if (s->mode == WLCR_MODE_LAZY) {

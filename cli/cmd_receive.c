@@ -442,13 +442,15 @@ static int run_it(struct session *s)
 		}
 		if (s->ps.exit_code != 0) {
 			char errs[600];
+			wlcr_criu_log_errors(s->dir, "lazy-pages.log", errs, sizeof(errs));
 			wlcr_guard_fire(&s->guard);
 			s->running = false;
-			wlcr_criu_log_errors(s->dir, "lazy-pages.log", errs, sizeof(errs));
-			return fail(s,
-				    "the lazy page transfer failed (%s): the app here was killed; "
-				    "the source resumes it",
-				    errs);
+			return fail(
+				s,
+				"the lazy page transfer failed (%s): the app here was killed, "
+				"its missing memory can only come from the source (which resumes "
+				"it if it is still there)",
+				errs);
 		}
 	}
 	wlcr_guard_release(&s->guard);

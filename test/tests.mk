@@ -105,6 +105,9 @@ ASAN_B := build/asan
 E2E_TESTS := $(sort $(filter-out test/e2e/lib.sh,$(wildcard test/e2e/*.sh)))
 E2E_PROXY_TESTS := $(E2E_TESTS)
 LIB_TESTS := $(sort $(wildcard test/lib/selftest-*.sh))
+# live migration between two test hosts (test/lib/hosts.sh); not under ASan: the proxy's part
+# is the restore the e2e tests already run there
+MIGRATE_TESTS := $(sort $(filter-out test/migrate/lib.sh,$(wildcard test/migrate/*.sh)))
 
 # The proxy's end-to-end tests again with the ASan/UBSan proxy: generated
 # wrappers, so that each keeps its own line in the results.
@@ -125,6 +128,7 @@ check: tests
 		--suite e2e $(E2E_TESTS) \
 		$(if $(ZDTM_TESTS),--suite zdtm $(ZDTM_TESTS)) \
 		$(if $(APP_TESTS),--suite apps $(APP_TESTS)) \
+		--suite migrate $(MIGRATE_TESTS) \
 		--suite unit-asan $(patsubst $(B)/%,$(ASAN_B)/%,$(UNIT_BIN)) \
 		--suite fuzz-corpus-asan test/fuzz/replay-corpus-asan.sh \
 		$(if $(ASAN_E2E),--suite e2e-asan $(ASAN_E2E))

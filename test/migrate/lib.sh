@@ -119,3 +119,55 @@ mt_clean() {
 	mh_use "$1"
 	wt_wait_for 10 "no window on $1" e2e_gone
 }
+
+# mt_roundtrip KIND NSPID CHECK_TYPING: for each mode available here, A (sway) to B (weston) and
+# back, checking each move: nothing left where it was, it runs where it went, its window shows
+# there (static apps: unchanged; animated ones animating, unless MT_WESTON_STILL says why not on
+# weston), and back on sway CHECK_TYPING (a function given the mode) shows that input reaches it
+mt_roundtrip() {
+	local kind=$1 pid=$2 check=$3 mode
+	mh_use A
+	mt_settle "$kind" "$WT_DIR/start.png"
+	for mode in $(mt_modes); do
+		mh_use A
+		mt_settle "$kind" "$WT_DIR/before-$mode.png"
+		local before=$WT_WINDOW_RECT
+		mt_migrate A B "$pid" "$mode"
+		mt_gone_from A "$pid"
+		mt_runs_on B "$pid"
+		mh_use B
+		if [[ $kind == animated && -z ${MT_WESTON_STILL:-} ]]; then
+			mt_settle animated "$WT_DIR/on-b-$mode.png"
+		else
+			wt_wait_window 20 "$WT_DIR/on-b-$mode.png"
+		fi
+		wt_log "on B ($mode): window $WT_WINDOW_RECT"
+
+		mt_migrate B A "$pid" "$mode"
+		mt_gone_from B "$pid"
+		mt_runs_on A "$pid"
+		mh_use A
+		mt_settle "$kind" "$WT_DIR/back-$mode.png"
+		[[ ${WT_WINDOW_RECT#* * } == "${before#* * }" ]] ||
+			wt_fail "back on A ($mode) the window is $WT_WINDOW_RECT, it was $before"
+		if [[ $kind == static ]] && ! wt__pngcmp compare "$WT_DIR/before-$mode.png" \
+			"$WT_DIR/back-$mode.png" --rect-a "$before" --rect-b "$WT_WINDOW_RECT" \
+			--tolerance 8 --max-diff-pixels "${MT_MAX_DIFF:-0}" \
+			--diff "$WT_DIR/diff-back-$mode.png" >"$WT_DIR/cmp.out"; then
+			wt_fail "back on A ($mode), the window differs: $(cat "$WT_DIR/cmp.out")"
+		fi
+		"$check" "$mode"
+	done
+	mt_no_protocol_error
+}
+
+# mt_settle static|animated SHOT: a static window until two shots agree; an animated one until
+# it has changed (it animates)
+mt_settle() {
+	if [[ $1 == static ]]; then
+		wt_wait_stable 20 "$2"
+	else
+		wt_wait_window 20 "$2"
+		wt_wait_for 10 "the window to animate" e2e_changed_from "$2" 8
+	fi
+}

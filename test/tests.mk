@@ -3,12 +3,13 @@
 # Each unit test binary is built from the test, the harness, and only the
 # modules it tests (unit_deps_NAME).
 
-UNIT_TESTS := wire conn ctl objmap registry journal client replay
+UNIT_TESTS := wire conn ctl objmap registry journal client replay planner
 unit_deps_wire     := helper/wire.c
 unit_deps_conn     := helper/conn.c common/unix.c
 unit_deps_ctl      := common/ctl.c common/unix.c
 unit_deps_objmap   := helper/objmap.c
 unit_deps_registry := helper/registry.c
+unit_deps_planner  := cli/planner.c cli/wss.c
 CLIENT_DEPS := helper/client.c helper/journal.c helper/objmap.c helper/wire.c helper/conn.c \
 	helper/loop.c helper/registry.c helper/record.c helper/replay.c helper/snapshot.c \
 	helper/control.c helper/serials.c common/log.c common/ctl.c common/unix.c
@@ -25,11 +26,11 @@ TEST_HELPERS = $(PNGCMP) $(HOSTINIT) $(MEMWRITER)
 $(B)/test/unit/test_%: $(B)/obj/test/unit/test_%.o $(B)/obj/test/unit/unit.o \
 		$$(call obj,$$(unit_deps_$$*)) $(GEN_PROTO_O) $(GEN_PB_O)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,$(PROXY_PKGS))
+	$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,$(PROXY_PKGS)) -lm
 
 $(B)/obj/test/%.o: test/%.c $(GENERATED_H)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS_ALL) -Itest/unit $(WARN) $(CFLAGS) $(call pc_cflags,$(PROXY_PKGS) libpng) \
+	$(CC) $(CPPFLAGS_ALL) -Itest/unit -Icli $(WARN) $(CFLAGS) $(call pc_cflags,$(PROXY_PKGS) libpng) \
 		-c -o $@ $<
 
 FUZZ_DEPS := $(CLIENT_DEPS)

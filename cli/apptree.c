@@ -2,6 +2,8 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -162,6 +164,56 @@ int wlcr_apptree_collect(pid_t root, struct wlcr_apptree *t, char *err, size_t e
 		t->memory += memory_of(t->procs[i]);
 		proxies_of(t, t->procs[i]);
 	}
+	return 0;
+}
+
+/* Referenced bytes of p's anonymous mappings: no file behind them (the
+ * heap, the stack, anonymous mmaps). File-backed pages come from files at
+ * a restore, not over the network. */
+static uint64_t referenced_anon(pid_t p)
+{
+	char path[64], line[512];
+	unsigned long long kb, total = 0;
+	bool anon = false;
+	snprintf(path, sizeof(path), "/proc/%d/smaps", p);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long start, end;
+		char name[300] = "";
+		/* a mapping's first line: "start-end perms offset dev inode [name]" */
+		if (sscanf(line, "%llx-%llx %*s %*s %*s %*s %299s", &start, &end, name) >= 2 &&
+		    strchr(line, '-') < strchr(line, ' ')) {
+			anon = name[0] == '\0' || name[0] == '[';
+			continue;
+		}
+		if (anon && sscanf(line, "Referenced: %llu kB", &kb) == 1)
+			total += kb;
+	}
+	fclose(f);
+	return total * 1024;
+}
+
+int wlcr_apptree_touched(const struct wlcr_apptree *t, int interval_ms, uint64_t *ret_bytes)
+{
+	char path[64];
+	for (size_t i = 0; i < t->nprocs; i++) {
+		snprintf(path, sizeof(path), "/proc/%d/clear_refs", t->procs[i]);
+		int fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, "1", 1) != 1) {
+			int e = errno;
+			if (fd >= 0)
+				close(fd);
+			return -e;
+		}
+		close(fd);
+	}
+	nanosleep(&(struct timespec){ interval_ms / 1000, (interval_ms % 1000) * 1000000L }, NULL);
+	uint64_t total = 0;
+	for (size_t i = 0; i < t->nprocs; i++)
+		total += referenced_anon(t->procs[i]);
+	*ret_bytes = total;
 	return 0;
 }
 

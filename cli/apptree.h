@@ -27,6 +27,12 @@ struct wlcr_apptree {
 
 /* Fills t for the tree of root. Returns 0 or -errno with err. */
 int wlcr_apptree_collect(pid_t root, struct wlcr_apptree *t, char *err, size_t errlen);
+/* The anonymous memory the tree touches within interval_ms, in bytes: the
+ * pages a lazily restored copy needs before it can draw again, each one a
+ * page fault answered over the network. Clears the pages' referenced bits
+ * (/proc/PID/clear_refs), waits, and sums "Referenced" over the anonymous
+ * mappings of /proc/PID/smaps. Returns 0 or -errno. */
+int wlcr_apptree_touched(const struct wlcr_apptree *t, int interval_ms, uint64_t *ret_bytes);
 /* Sends sig to every process of the tree; returns how many were there. */
 size_t wlcr_apptree_signal(const struct wlcr_apptree *t, int sig);
 /* Waits up to timeout_ms for every process of the tree to be gone. Returns

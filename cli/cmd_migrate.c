@@ -85,7 +85,7 @@ struct mig {
 	struct wlcr_progress prog;
 	struct wlcr_plan plan;
 	double bandwidth, rtt;
-	uint64_t probe_bytes;
+	uint64_t probe_bytes, touched;
 
 	/* what happened */
 	bool frozen; /* criu dump started: the app may be frozen */
@@ -312,6 +312,7 @@ static void plan(struct mig *m)
 	static char no_precopy[400], no_lazy[400];
 	struct wlcr_plan_in in = {
 		.memory = m->tree.memory,
+		.touched = m->touched,
 		.bandwidth = m->bandwidth,
 		.rtt = m->rtt,
 		.allowed = WLCR_MODES_ALL,
@@ -643,6 +644,7 @@ static void summary(struct mig *m)
 		(unsigned long long)m->image_bytes, (unsigned long long)m->tree.memory);
 	fprintf(f, "bandwidth=%.0f\npredicted_frozen_ms=%.1f\npredicted_total_s=%.3f\n",
 		m->bandwidth, e->possible ? e->frozen * 1e3 : -1, e->possible ? e->total : -1);
+	fprintf(f, "touched=%llu\n", (unsigned long long)m->touched);
 	fprintf(f, "src_last_commit_ns=%llu\ndest_first_commit_ns=%llu\n",
 		(unsigned long long)m->src_last_commit_ns,
 		(unsigned long long)m->dest_first_commit_ns);
@@ -768,15 +770,21 @@ static int before_freeze(struct mig *m)
 	if (connect_dest(m) < 0 || hello(m) < 0)
 		return -1;
 	if (m->mode == 0 || m->plan_only) {
-		wlcr_progress_phase(&m->prog, "measuring the link");
+		wlcr_progress_phase(&m->prog, "measuring the link and the app");
 		if (probe(m) < 0)
 			return -1;
+		int r = wlcr_apptree_touched(&m->tree, 100, &m->touched);
+		if (r < 0)
+			return fail(m, "cannot measure what the app touches: %s", strerror(-r));
 	}
 	plan(m);
 	char bw[32];
+	char touched[32];
 	if (m->bandwidth > 0)
-		wlcr_progress_say(&m->prog, "link: %s/s, round trip %.2f ms",
-				  wlcr_human(bw, sizeof(bw), m->bandwidth), m->rtt * 1e3);
+		wlcr_progress_say(&m->prog,
+				  "link: %s/s, round trip %.2f ms; the app touches %s in 100 ms",
+				  wlcr_human(bw, sizeof(bw), m->bandwidth), m->rtt * 1e3,
+				  wlcr_human(touched, sizeof(touched), (double)m->touched));
 	if (m->mode == 0 || m->plan_only)
 		wlcr_progress_say(&m->prog, "plan:\n%s-> %s%s", m->plan.why,
 				  m->plan.mode ? wlcr_mode_name(m->plan.mode) : "none",

@@ -9,17 +9,14 @@
 /* go-phaul's bound on pre-copy rounds; the planner looks no further */
 #define MAX_ROUNDS 8
 
-/* Measured with bench/migrate on this project's machine (2 cores, kernel
- * 6.18, CRIU 4.2.1 with GnuTLS, two test hosts joined by a veth pair); see
- * the README's migration table. */
+/* bench/migrate, 2026-11-27 (README, "Migration measurements"). */
 const struct wlcr_plan_costs wlcr_plan_default_costs = {
-	.copy_fixed = 0.30,
-	.lazy_fixed = 0.30,
-	.precopy_fixed = 0.30,
-	.predump_freeze = 0.05,
-	.dump_rate = 600e6,
-	.fault_rate = 200e6,
-	.first_frame = 4e6,
+	.copy_fixed = 0.045,
+	.copy_rate = 130e6,
+	.lazy_fixed = 0.06,
+	.fault_time = 0.0002,
+	.precopy_fixed = 0.05,
+	.predump_freeze = 0.03,
 };
 
 const char *wlcr_mode_name(enum wlcr_mode m)
@@ -52,27 +49,27 @@ static double rate(double bandwidth, double cap)
 static void copy_est(const struct wlcr_plan_in *in, const struct wlcr_plan_costs *k,
 		     struct wlcr_plan_est *e)
 {
-	double push = (double)in->memory / rate(in->bandwidth, k->dump_rate);
+	double push = (double)in->memory / rate(in->bandwidth, k->copy_rate);
 	e->frozen = k->copy_fixed + push;
 	e->total = e->frozen;
 	e->bytes = in->memory;
-	snprintf(e->note, sizeof(e->note), "%.0f ms fixed + %.0f ms to push %.1f MiB",
+	snprintf(e->note, sizeof(e->note), "%.0f ms fixed + %.0f ms to move %.1f MiB",
 		 k->copy_fixed * 1e3, push * 1e3, (double)in->memory / 1048576);
 }
 
 static void lazy_est(const struct wlcr_plan_in *in, const struct wlcr_plan_costs *k,
 		     struct wlcr_plan_est *e)
 {
-	/* frozen until the first frame: what the app touches for it comes
-	 * on demand; the rest follows in the background at the link's rate */
-	double first = fmin((double)in->memory, k->first_frame);
-	double faults = first / rate(in->bandwidth, k->fault_rate);
+	/* frozen until the first frame there: what the app touches for it
+	 * comes a page fault at a time; the rest follows while it runs */
+	double pages = (double)in->touched / PAGE;
+	double faults = pages * (k->fault_time + in->rtt);
 	e->frozen = k->lazy_fixed + faults;
-	e->total = k->lazy_fixed + (double)in->memory / rate(in->bandwidth, k->dump_rate);
+	e->total = k->lazy_fixed + (double)in->memory / rate(in->bandwidth, k->copy_rate);
 	e->bytes = in->memory;
 	snprintf(e->note, sizeof(e->note),
-		 "%.0f ms fixed + %.0f ms of page faults; the rest follows while it runs",
-		 k->lazy_fixed * 1e3, faults * 1e3);
+		 "%.0f ms fixed + %.0f ms of faults for the %.0f pages it touches in 100 ms",
+		 k->lazy_fixed * 1e3, faults * 1e3, pages);
 }
 
 /* Pre-copy with n rounds before the final dump: round 0 sends everything,
@@ -82,7 +79,7 @@ static void precopy_rounds(const struct wlcr_plan_in *in, const struct wlcr_plan
 			   unsigned n, double *ret_frozen, double *ret_total, double *ret_cost,
 			   double *ret_bytes)
 {
-	double link = rate(in->bandwidth, k->dump_rate), mem = (double)in->memory;
+	double link = rate(in->bandwidth, k->copy_rate), mem = (double)in->memory;
 	double sent = mem, t = k->predump_freeze + mem / link, total = t;
 	for (unsigned i = 1; i < n; i++) {
 		double w = fmin(mem, wlcr_wss_eval(in->wss, t) * PAGE);

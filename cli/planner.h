@@ -27,22 +27,27 @@ enum wlcr_mode {
 	(WLCR_MODE_BIT(WLCR_MODE_COPY) | WLCR_MODE_BIT(WLCR_MODE_LAZY) |                           \
 	 WLCR_MODE_BIT(WLCR_MODE_PRECOPY))
 
-/* Costs that do not depend on the app's size, measured on this project's
- * machine (bench/migrate, README "Migration measurements"); each is the
- * median frozen time of a tiny app (bench/memwriter holding 1 MiB) minus
- * its memory's transfer time. */
+/* What the planner's arithmetic rests on, measured with bench/migrate on
+ * this project's machine (README, "Migration measurements"): the fixed
+ * costs are a tiny app's frozen time (bench/memwriter holding 1 MiB); the
+ * rates are fitted to the memory writers of 50 to 800 MiB. */
 struct wlcr_plan_costs {
 	double copy_fixed;     /* s: dump, images over the channel, restore */
-	double lazy_fixed;     /* s: the same without the memory, plus uffd setup */
+	double copy_rate;      /* bytes/s a frozen app's memory moves end to end: criu
+				* reads it, TLS, the page server writes it, the
+				* restore reads it back; the link caps it */
+	double lazy_fixed;     /* s: the same without the private memory */
+	double fault_time;     /* s per page the app touches before its first frame
+				* there: a page fault answered over the network */
 	double precopy_fixed;  /* s: the final dump's fixed part */
-	double predump_freeze; /* s: a pre-dump round's freeze, fixed part */
-	double dump_rate;      /* bytes/s CRIU reads pages out of a frozen app */
-	double fault_rate;     /* bytes/s a lazily restored app gets its first pages */
-	double first_frame;    /* bytes a restored app touches before its first frame */
+	double predump_freeze; /* s: a pre-dump round's freeze */
 };
 
 struct wlcr_plan_in {
-	uint64_t memory;   /* what CRIU moves, bytes */
+	uint64_t memory; /* what CRIU moves, bytes */
+	/* anonymous memory the app touches in 100 ms (0: not measured): what
+	 * a lazily restored copy fetches page by page before it can draw */
+	uint64_t touched;
 	double bandwidth;  /* the link, bytes/s (0: not measured) */
 	double rtt;	   /* s */
 	unsigned allowed;  /* WLCR_MODE_BIT()s the user allows */

@@ -337,6 +337,7 @@ static int restore(struct session *s, const MigMsg *done)
 {
 	static char lib[PATH_MAX];
 	char errs[600];
+	int r;
 	if (s->mode == WLCR_MODE_COPY) {
 		/* the dump has ended: the page server has all pages and exits */
 		if (wait_criu(s, &s->ps, s->r->timeout_ms) < 0)
@@ -350,13 +351,17 @@ static int restore(struct session *s, const MigMsg *done)
 	} else if (!done->has_port || start_lazy(s, done->port) < 0) {
 		return s->err[0] ? -1 : fail(s, "lazy pages without a port");
 	}
+	/* armed first: a receive killed during the restore leaves nothing */
+	r = wlcr_guard_arm(&s->guard, s->hello->pids, s->hello->n_pids);
+	if (r < 0)
+		return fail(s, "cannot arm the guard: %s", strerror(-r));
 	struct wlcr_criu rst;
 	wlcr_criu_init(&rst, "restore", "restore");
 	wlcr_criu_args(&rst, "-D", s->dir, "-d", "--leave-stopped", "--lib",
 		       wlcr_criu_plugin_dir(lib, sizeof(lib)), "-v4", "-o", "restore.log", NULL);
 	if (s->mode == WLCR_MODE_LAZY)
 		wlcr_criu_args(&rst, "--lazy-pages", NULL);
-	int r = wlcr_criu_spawn(&rst, false, true);
+	r = wlcr_criu_spawn(&rst, false, true);
 	if (r < 0)
 		return fail(s, "cannot run criu restore: %s", strerror(-r));
 	r = wait_criu(s, &rst, SOURCE_BOUND_MS);
@@ -372,11 +377,6 @@ static int restore(struct session *s, const MigMsg *done)
 		return fail(s, "criu restore failed (exit %d): %s", rst.exit_code, errs);
 	}
 	s->restored = true;
-	r = wlcr_guard_arm(&s->guard, s->hello->pids, s->hello->n_pids);
-	if (r < 0) {
-		kill_tree(s, SIGKILL);
-		return fail(s, "cannot arm the guard: %s", strerror(-r));
-	}
 	if (wlcr_chan_send_op(&s->ch, MIG_OP__MIG_RESTORED, NULL) < 0)
 		return fail(s, "the source went away after the restore");
 	return 0;
@@ -539,10 +539,9 @@ static int session_run(struct session *s)
 /* Whatever failed: nothing of the app stays here. */
 static void session_cleanup(struct session *s, bool ok)
 {
-	if (!ok && s->restored && !s->running) {
+	/* restored or half restored: the guard kills what started since */
+	if (!ok && !s->running)
 		wlcr_guard_fire(&s->guard);
-		kill_tree(s, SIGKILL);
-	}
 	if (s->ps.pid > 0) {
 		wlcr_criu_abort_network(&s->ps);
 		wlcr_criu_kill(&s->ps);

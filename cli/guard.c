@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,8 +31,34 @@ static ssize_t read_all(int fd, void *buf, size_t len)
 	return (ssize_t)done;
 }
 
+/* When p started, in clock ticks since boot (/proc/PID/stat, field 22);
+ * 0 if it is gone. */
+static unsigned long long started(pid_t p)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof(path), "/proc/%d/stat", p);
+	FILE *f = fopen(path, "re");
+	size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+	if (f)
+		fclose(f);
+	buf[n] = '\0';
+	/* after the command's closing parenthesis: state is field 3 */
+	char *q = strrchr(buf, ')');
+	unsigned long long t = 0;
+	if (q && sscanf(q + 2,
+			"%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
+			"%*d %*d %*d %llu",
+			&t) == 1)
+		return t;
+	return 0;
+}
+
 static void guard_main(int fd, const char *dir)
 {
+	/* the tree is armed before criu restores it: a pid is killed only
+	 * if its process started after us, so never one that had the pid
+	 * before this migration */
+	unsigned long long since = started(getpid());
 	static pid_t pids[MAX_PIDS];
 	uint32_t n = 0;
 	char c = 0;
@@ -53,7 +80,8 @@ static void guard_main(int fd, const char *dir)
 	}
 	/* wlcr receive is gone, or the migration failed */
 	for (uint32_t i = 0; i < n; i++)
-		kill(pids[i], SIGKILL);
+		if (started(pids[i]) >= since)
+			kill(pids[i], SIGKILL);
 	if (dir && *dir)
 		wlcr_mig_rmdir(dir);
 	_exit(0);

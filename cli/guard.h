@@ -18,7 +18,9 @@ struct wlcr_guard {
 
 /* Starts a guard over dir (NULL: none). Returns 0 or -errno. */
 int wlcr_guard_start(struct wlcr_guard *g, const char *dir);
-/* The restored tree: killed too if receive dies. Returns 0 or -errno. */
+/* The tree about to be restored: killed too if receive dies, also half
+ * restored; only processes that started after the guard, so never one
+ * that held the pid before. Returns 0 or -errno. */
 int wlcr_guard_arm(struct wlcr_guard *g, const pid_t *pids, size_t n);
 /* The migration is over, well or not, and receive cleans up itself: the
  * guard exits, touching nothing. */

@@ -27,7 +27,12 @@ mt_hosts() {
 mt_modes() {
 	echo copy
 	criu check --feature uffd-noncoop >/dev/null 2>&1 && echo lazy
-	criu check --feature mem_dirty_track >/dev/null 2>&1 && echo precopy
+	# precopy once wlcr runs pre-dump rounds: until then it refuses the mode even where CRIU
+	# tracks writes (refused.sh checks the refusal)
+	if criu check --feature mem_dirty_track >/dev/null 2>&1 &&
+		! "$MH_WLCR" migrate --help | grep -q 'precopy: not implemented'; then
+		echo precopy
+	fi
 	return 0
 }
 

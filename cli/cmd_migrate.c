@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "apptree.h"
@@ -46,11 +47,14 @@ static const char usage[] =
 	"                  lazy: restore there at once, memory follows on demand\n"
 	"                  (post-copy; the app here stays frozen until all of it is\n"
 	"                  there: if this host dies meanwhile the app is lost);\n"
-	"                  precopy: not implemented yet (copy while it runs, then\n"
-	"                  stop and copy the rest: needs criu's dirty-page tracking);\n"
+	"                  precopy: copy while it runs, in rounds, then stop and copy\n"
+	"                  what it wrote meanwhile (needs criu check --feature\n"
+	"                  mem_dirty_track);\n"
 	"                  auto (default): the allowed mode predicted to freeze it\n"
 	"                  least, from its memory, the link and both kernels\n"
 	"  --no-lazy       auto never picks lazy\n"
+	"  --rounds RULE   pre-copy rounds: planner (default: while a round pays for\n"
+	"                  its freeze, by the app's fitted working set) or gophaul\n"
 	"  --keys DIR      credentials from wlcr keygen (default /etc/wlcr/keys)\n"
 	"  --timeout S     a silent peer is a failure after S seconds (default 10)\n"
 	"  --plan          measure and plan, print the plan, move nothing\n"
@@ -79,13 +83,21 @@ struct mig {
 	char local_addr[64];
 	unsigned dest_modes;
 	char dest_name[256];
-	char dir[PATH_MAX];
+	char dir[PATH_MAX];    /* the work directory */
+	char imgdir[PATH_MAX]; /* the final dump's images: dir, or a round's under it */
 	struct wlcr_criu dump;
+	/* pre-copy */
+	enum wlcr_round_rule rule;
+	unsigned rounds;
+	bool predumped; /* a tracking chain runs in the app: end it if we give up */
+	struct wlcr_wss wss;
+	double precopy_predicted;
 	unsigned criu_port;
 	struct wlcr_progress prog;
 	struct wlcr_plan plan;
 	double bandwidth, rtt;
 	uint64_t probe_bytes, touched;
+	uint64_t predump_bytes; /* pre-copy: what the rounds sent */
 
 	/* what happened */
 	bool frozen; /* criu dump started: the app may be frozen */
@@ -336,8 +348,7 @@ static void plan(struct mig *m)
 			 "criu check --feature mem_dirty_track fails here: this kernel has no "
 			 "soft-dirty and this CRIU cannot track writes without it");
 	else
-		snprintf(no_precopy, sizeof(no_precopy),
-			 "pre-copy rounds are not implemented in this wlcr yet");
+		in.possible |= WLCR_MODE_BIT(WLCR_MODE_PRECOPY);
 	in.why_not[WLCR_MODE_LAZY] = no_lazy;
 	in.why_not[WLCR_MODE_PRECOPY] = no_precopy;
 	wlcr_plan(&in, &m->plan);
@@ -358,6 +369,143 @@ static int prepare(struct mig *m, unsigned *ret_port)
 	return 0;
 }
 
+/* Ends the tracking chain the pre-dumps started in the app: the trackers
+ * would otherwise stay in it (write faults after each of its writes). */
+static void end_tracking(struct mig *m)
+{
+	static char pidarg[16];
+	struct wlcr_criu cr;
+	if (!m->predumped)
+		return;
+	snprintf(pidarg, sizeof(pidarg), "%d", m->pid);
+	wlcr_criu_init(&cr, "track-mem-stop", "track-mem-stop");
+	wlcr_criu_args(&cr, "-t", pidarg, "-D", m->dir, "-v2", "-o", "track-mem-stop.log", NULL);
+	if (wlcr_criu_spawn(&cr, false, false) == 0)
+		wlcr_criu_reap(&cr, -1);
+	wlcr_criu_finish(&cr);
+	if (cr.exit_code != 0)
+		wlcr_progress_say(
+			&m->prog,
+			"wlcr migrate: criu track-mem-stop -t %d failed (exit %d): the app "
+			"may keep its write trackers",
+			m->pid, cr.exit_code);
+	m->predumped = false;
+}
+
+/* A round's directory under the work directory: ROUND, beside the round
+ * before (criu's --prev-images-dir ../ROUND-1, relative to -D; criu links
+ * it as "parent"). */
+static int round_dir(struct mig *m, unsigned round, char *buf, size_t cap)
+{
+	int n = snprintf(buf, cap, "%s/%u", m->dir, round);
+	if (n < 0 || (size_t)n >= cap)
+		return -ENAMETOOLONG;
+	if (mkdir(buf, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+/* Pre-dump rounds while the app runs, each round's memory through a page
+ * server of its own on the destination, until the rule says the final
+ * dump; its port in *ret_port, its directory in m->imgdir. */
+static int precopy_rounds(struct mig *m, unsigned *ret_port)
+{
+	static char pidarg[16], portarg[16], lib[PATH_MAX];
+	static char prevarg[16];
+	struct wlcr_rounds rr = { 0 };
+	struct wlcr_plan_in in = { .memory = m->tree.memory, .bandwidth = m->bandwidth };
+	double t_last = 0;
+	uint64_t sent = 0;
+	snprintf(pidarg, sizeof(pidarg), "%d", m->pid);
+	for (unsigned round = 0;; round++) {
+		MigMsg p = MIG_MSG__INIT, *ready = NULL;
+		p.op = MIG_OP__MIG_PREPARE;
+		p.has_mode = true;
+		p.mode = MIG_MODE__MIG_MODE_PRECOPY;
+		p.has_offset = true;
+		p.offset = round;
+		if (wlcr_chan_send(&m->ch, &p) < 0)
+			return fail(m, "the destination went away before round %u", round);
+		if (expect(m, MIG_OP__MIG_READY, &ready, 3 * m->timeout_ms) < 0)
+			return -1;
+		unsigned port = ready->has_port ? ready->port : 0;
+		if (round > 0) {
+			/* the destination's count of the round before */
+			uint64_t b = ready->has_bytes ? ready->bytes : 0;
+			rr.written[round - 1] = (double)b / 4096;
+			sent += b;
+		}
+		mig_msg__free_unpacked(ready, NULL);
+		rr.n = round;
+		rr.since_last = wlcr_now() - t_last;
+		double predicted = 0;
+		int more = wlcr_plan_next_round(&in, &m->wss, &rr, m->rule, &predicted);
+		if (round > 0)
+			wlcr_progress_say(&m->prog, "round %u: %.0f pages%s%s", round - 1,
+					  rr.written[round - 1],
+					  round > 1 ? " written meanwhile" : "",
+					  more ? "" : "; now the final dump");
+		int r = round_dir(m, round, m->imgdir, sizeof(m->imgdir));
+		if (r < 0)
+			return fail(m, "cannot make a round's directory: %s", strerror(-r));
+		if (!more) {
+			*ret_port = port;
+			m->rounds = round;
+			m->precopy_predicted = predicted;
+			m->predump_bytes = sent;
+			return 0;
+		}
+		char phase[48];
+		snprintf(phase, sizeof(phase), "pre-copy round %u", round);
+		wlcr_progress_phase(&m->prog, phase);
+		struct wlcr_criu cr;
+		snprintf(portarg, sizeof(portarg), "%u", port);
+		m->criu_port = port;
+		wlcr_criu_init(&cr, "pre-dump", "pre-dump");
+		wlcr_criu_args(&cr, "-t", pidarg, "-D", m->imgdir, "--track-mem", "--page-server",
+			       "--address", m->host, "--port", portarg, "--lib",
+			       wlcr_criu_plugin_dir(lib, sizeof(lib)), "-v4", "-o", "pre-dump.log",
+			       NULL);
+		snprintf(prevarg, sizeof(prevarg), "../%u", round ? round - 1 : 0);
+		if (round > 0)
+			wlcr_criu_args(&cr, "--prev-images-dir", prevarg, NULL);
+		wlcr_criu_tls(&cr, m->creds.ca, m->creds.cert, m->creds.key);
+		double t0 = wlcr_now();
+		r = wlcr_criu_spawn(&cr, false, false);
+		if (r < 0)
+			return fail(m, "cannot run criu: %s", strerror(-r));
+		m->predumped = true;
+		for (;;) {
+			MigMsg *msg = NULL;
+			r = next(m, &cr, &msg, m->timeout_ms);
+			if (r == 1)
+				break;
+			if (r == 0) {
+				fail(m, "the destination %s during round %u: %s",
+				     msg->op == MIG_OP__MIG_ABORT ? "gave up"
+								  : "answered out of turn",
+				     round, msg->error ? msg->error : wlcr_chan_op_name(msg->op));
+				mig_msg__free_unpacked(msg, NULL);
+			} else {
+				fail(m, "during round %u: %s", round, chan_error(r));
+			}
+			wlcr_criu_abort_network(&cr);
+			wlcr_criu_reap(&cr, -1);
+			wlcr_criu_finish(&cr);
+			return -1;
+		}
+		wlcr_criu_finish(&cr);
+		if (cr.exit_code != 0) {
+			char errs[600];
+			wlcr_criu_log_errors(m->imgdir, "pre-dump.log", errs, sizeof(errs));
+			return fail(m, "criu pre-dump failed (exit %d): %s", cr.exit_code, errs);
+		}
+		if (round > 0)
+			rr.interval[round] = t0 - t_last;
+		t_last = t0;
+	}
+}
+
 /* criu dump, leaving the tree stopped: its memory to the destination's
  * page server (copy) or served from here once the images are written
  * (lazy: the status fd says when). */
@@ -367,8 +515,14 @@ static int start_dump(struct mig *m, unsigned page_port)
 	struct wlcr_criu *cr = &m->dump;
 	snprintf(pidarg, sizeof(pidarg), "%d", m->pid);
 	wlcr_criu_init(cr, "dump", "dump");
-	wlcr_criu_args(cr, "-t", pidarg, "-D", m->dir, "--leave-stopped", "--lib",
+	wlcr_criu_args(cr, "-t", pidarg, "-D", m->imgdir, "--leave-stopped", "--lib",
 		       wlcr_criu_plugin_dir(lib, sizeof(lib)), "-v4", "-o", "dump.log", NULL);
+	if (m->mode == WLCR_MODE_PRECOPY) {
+		/* the pages the rounds sent are the parent's; the trackers end */
+		static char prev[16];
+		snprintf(prev, sizeof(prev), "../%u", m->rounds - 1);
+		wlcr_criu_args(cr, "--prev-images-dir", prev, "--track-mem", NULL);
+	}
 	if (m->mode == WLCR_MODE_LAZY) {
 		int port = wlcr_net_free_port(m->local_addr);
 		if (port < 0)
@@ -403,7 +557,7 @@ static int wait_dump(struct mig *m)
 		if (r == 1) {
 			if (m->dump.exit_code == 0 && m->mode != WLCR_MODE_LAZY)
 				return 0;
-			wlcr_criu_log_errors(m->dir, "dump.log", errs, sizeof(errs));
+			wlcr_criu_log_errors(m->imgdir, "dump.log", errs, sizeof(errs));
 			return fail(m, "criu dump failed (exit %d): %s", m->dump.exit_code, errs);
 		}
 		if (r == 2)
@@ -438,7 +592,7 @@ static void source_commits(struct mig *m)
 static int send_images(struct mig *m)
 {
 	wlcr_progress_phase(&m->prog, "sending images");
-	int r = wlcr_mig_send_dir(&m->ch, m->dir, &m->image_bytes);
+	int r = wlcr_mig_send_dir(&m->ch, m->imgdir, &m->image_bytes);
 	if (r < 0)
 		return fail(m, "sending the images: %s", chan_error(r));
 	MigMsg d = MIG_MSG__INIT;
@@ -552,7 +706,7 @@ static int finish(struct mig *m)
 		/* lazy: the destination cannot have all the memory; its copy
 		 * is killed there when its lazy-pages daemon fails */
 		char errs[600];
-		wlcr_criu_log_errors(m->dir, "dump.log", errs, sizeof(errs));
+		wlcr_criu_log_errors(m->imgdir, "dump.log", errs, sizeof(errs));
 		fail(m,
 		     "%s after the app started on %s (%s): the copy there is killed and what "
 		     "it did meanwhile is lost",
@@ -586,8 +740,17 @@ static int finish(struct mig *m)
 			m->t_running = m->t_done;
 		return 0;
 	}
-	if (res == MIG_RESULT__MIG_RESULT_ABORTED) {
-		fail(m, "%s after the commit; the destination dropped its copy", why);
+	/* lazy: the destination keeps its copy only once all pages are there,
+	 * and says DONE then; without that word it dropped it (its guard
+	 * kills the copy if wlcr receive died first). criu dump's own exit
+	 * cannot tell: its page server takes a daemon that went away for the
+	 * end of the transfer. */
+	if (res == MIG_RESULT__MIG_RESULT_ABORTED ||
+	    (res == MIG_RESULT__MIG_RESULT_UNKNOWN && m->mode == WLCR_MODE_LAZY)) {
+		fail(m,
+		     "%s after the commit, before all pages were there: the destination dropped "
+		     "its copy",
+		     why);
 		return -1;
 	}
 	fail(m,
@@ -628,9 +791,20 @@ static void summary(struct mig *m)
 	       wlcr_human(b, sizeof(b), (double)m->memory_bytes),
 	       wlcr_human(c, sizeof(c), (double)m->image_bytes),
 	       wlcr_human(d, sizeof(d), (double)m->probe_bytes));
-	const struct wlcr_plan_est *e = &m->plan.est[m->mode];
+	struct wlcr_plan_est *e = &m->plan.est[m->mode];
+	if (m->mode == WLCR_MODE_PRECOPY) {
+		/* predicted at the last round, from the fitted working set */
+		e->frozen = m->precopy_predicted;
+		e->total = NAN;
+		printf("  pre-copy: %u round%s before the final dump (rule %s)\n", m->rounds,
+		       m->rounds == 1 ? "" : "s",
+		       m->rule == WLCR_RULE_GOPHAUL ? "gophaul" : "planner");
+		if (m->wss.fitted && m->wss.d < 1e5)
+			printf("  working set: M(t) = %.0f t/(t + %.2f) pages\n", m->wss.a,
+			       m->wss.d);
+	}
 	if (e->possible && !isnan(e->frozen))
-		printf("  predicted: frozen %.0f ms, total %.2f s\n", e->frozen * 1e3, e->total);
+		printf("  predicted: frozen %.0f ms\n", e->frozen * 1e3);
 	if (!m->stats)
 		return;
 	FILE *f = fopen(m->stats, "we");
@@ -644,7 +818,7 @@ static void summary(struct mig *m)
 		(unsigned long long)m->image_bytes, (unsigned long long)m->tree.memory);
 	fprintf(f, "bandwidth=%.0f\npredicted_frozen_ms=%.1f\npredicted_total_s=%.3f\n",
 		m->bandwidth, e->possible ? e->frozen * 1e3 : -1, e->possible ? e->total : -1);
-	fprintf(f, "touched=%llu\n", (unsigned long long)m->touched);
+	fprintf(f, "touched=%llu\nrounds=%u\n", (unsigned long long)m->touched, m->rounds);
 	fprintf(f, "src_last_commit_ns=%llu\ndest_first_commit_ns=%llu\n",
 		(unsigned long long)m->src_last_commit_ns,
 		(unsigned long long)m->dest_first_commit_ns);
@@ -659,6 +833,7 @@ static int parse(struct mig *m, int argc, char **argv)
 		{ "keys", required_argument, NULL, 'k' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "plan", no_argument, NULL, 'P' },
+		{ "rounds", required_argument, NULL, 'r' },
 		{ "stats", required_argument, NULL, 's' },
 		{ "keep", no_argument, NULL, 'K' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -694,6 +869,14 @@ static int parse(struct mig *m, int argc, char **argv)
 			break;
 		case 'P':
 			m->plan_only = true;
+			break;
+		case 'r':
+			if (strcmp(optarg, "planner") && strcmp(optarg, "gophaul")) {
+				fprintf(stderr, "wlcr migrate: --rounds planner or gophaul\n");
+				return 2;
+			}
+			m->rule = strcmp(optarg, "gophaul") == 0 ? WLCR_RULE_GOPHAUL
+								 : WLCR_RULE_PLANNER;
 			break;
 		case 's':
 			m->stats = optarg;
@@ -799,10 +982,9 @@ static int before_freeze(struct mig *m)
 		return fail(m, "mode %s refused: %s", wlcr_mode_name(m->mode),
 			    m->plan.est[m->mode].note);
 	}
-	if (m->mode == WLCR_MODE_PRECOPY)
-		return fail(m, "mode precopy refused: %s", m->plan.est[m->mode].note);
 	if (wlcr_mig_workdir(m->dir, sizeof(m->dir), "wlcr-migrate") < 0)
 		return fail(m, "cannot make a work directory: %s", strerror(errno));
+	snprintf(m->imgdir, sizeof(m->imgdir), "%s", m->dir);
 	return 0;
 }
 
@@ -831,7 +1013,9 @@ int wlcr_cmd_migrate(int argc, char **argv)
 		goto out;
 	}
 	unsigned page_port = 0;
-	if (r == 0)
+	if (r == 0 && m->mode == WLCR_MODE_PRECOPY)
+		r = precopy_rounds(m, &page_port);
+	else if (r == 0)
 		r = prepare(m, &page_port);
 	if (r == 0) {
 		wlcr_progress_phase(&m->prog,
@@ -854,6 +1038,7 @@ int wlcr_cmd_migrate(int argc, char **argv)
 			wlcr_chan_send_op(&m->ch, MIG_OP__MIG_ABORT, m->err);
 		bool was_frozen = m->frozen;
 		resume_source(m);
+		end_tracking(m);
 		wlcr_progress_end(&m->prog);
 		fprintf(stderr, "wlcr migrate: %s\n", m->err);
 		if (was_frozen || m->connected)
@@ -883,8 +1068,10 @@ int wlcr_cmd_migrate(int argc, char **argv)
 		summary(m);
 		ret = 0;
 	} else {
-		if (r == -1)
+		if (r == -1) {
 			resume_source(m);
+			end_tracking(m);
+		}
 		wlcr_progress_end(&m->prog);
 		fprintf(stderr, "wlcr migrate: %s\n", m->err);
 		if (r == -1)

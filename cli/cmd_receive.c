@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -78,12 +79,15 @@ struct session {
 	char peer[64], local[64];
 	MigMsg *hello;
 	int mode;
-	char dir[PATH_MAX];
+	char base[PATH_MAX]; /* the work directory */
+	char dir[PATH_MAX];  /* the images: base, or the current round's under it */
+	unsigned round;	     /* pre-copy: the round whose page server runs */
 	struct wlcr_criu ps; /* page server (copy) or lazy-pages daemon (lazy) */
 	unsigned ps_port;
 	struct wlcr_guard guard;
 	bool restored, running;
 	uint64_t resumed_ns, bytes;
+	uint64_t bytes_before; /* pre-copy: the rounds' pages */
 	struct wlcr_progress prog;
 	char err[1024];
 };
@@ -125,8 +129,8 @@ static MigResult outcome_of(const struct recv *r, const ProtobufCBinaryData *id)
  * lazy-pages daemon's connection (lazy). */
 static uint64_t memory_bytes(struct session *s)
 {
-	if (s->mode == WLCR_MODE_COPY && s->dir[0])
-		return wlcr_mig_dir_bytes(s->dir, "pages-");
+	if (s->mode != WLCR_MODE_LAZY && s->dir[0])
+		return s->bytes_before + wlcr_mig_dir_bytes(s->dir, "pages-");
 	uint64_t sent = 0, received = 0;
 	if (s->ps_port && wlcr_net_port_bytes(s->ps_port, &sent, &received) == 0 &&
 	    received > s->bytes)
@@ -264,41 +268,90 @@ static int welcome(struct session *s)
 		      : 0;
 }
 
-static int prepare(struct session *s, const MigMsg *p)
+/* The page server for a copy or a pre-copy round, into s->dir; for a round
+ * after the first, the round before is its parent (the pages there are not
+ * sent again). */
+static int page_server(struct session *s, unsigned round)
 {
 	static char portarg[16];
-	if (!p->has_mode || (p->mode != MIG_MODE__MIG_MODE_COPY &&
-			     !(p->mode == MIG_MODE__MIG_MODE_LAZY && s->r->lazy_ok)))
+	int port = wlcr_net_free_port(s->local);
+	if (port < 0)
+		return fail(s, "no free TCP port on %s", s->local);
+	snprintf(portarg, sizeof(portarg), "%d", port);
+	s->ps_port = (unsigned)port;
+	wlcr_criu_init(&s->ps, "page-server", "page-server");
+	wlcr_criu_args(&s->ps, "-D", s->dir, "--address", s->local, "--port", portarg, "-v2", "-o",
+		       "page-server.log", NULL);
+	static char prev[16];
+	snprintf(prev, sizeof(prev), "../%u", round ? round - 1 : 0);
+	if (round > 0)
+		wlcr_criu_args(&s->ps, "--prev-images-dir", prev, NULL);
+	wlcr_criu_tls(&s->ps, s->r->creds.ca, s->r->creds.cert, s->r->creds.key);
+	/* it must not outlive us: the source's dump then fails */
+	int r = wlcr_criu_spawn(&s->ps, true, true);
+	if (r < 0)
+		return fail(s, "cannot run criu page-server: %s", strerror(-r));
+	if (wlcr_criu_wait_ready(&s->ps, s->r->timeout_ms) < 0) {
+		char errs[600];
+		wlcr_criu_kill(&s->ps);
+		wlcr_criu_log_errors(s->dir, "page-server.log", errs, sizeof(errs));
+		return fail(s, "criu page-server did not start: %s", errs);
+	}
+	return 0;
+}
+
+/* A pre-copy round's directory, ROUND beside the round before. */
+static int round_dir(struct session *s, unsigned round)
+{
+	int n = snprintf(s->dir, sizeof(s->dir), "%s/%u", s->base, round);
+	if (n < 0 || (size_t)n >= sizeof(s->dir))
+		return fail(s, "work directory path too long");
+	if (mkdir(s->dir, 0700) < 0)
+		return fail(s, "cannot make %s: %s", s->dir, strerror(errno));
+	return 0;
+}
+
+static int prepare(struct session *s, const MigMsg *p)
+{
+	bool precopy = p->has_mode && p->mode == MIG_MODE__MIG_MODE_PRECOPY;
+	unsigned round = precopy && p->has_offset ? (unsigned)p->offset : 0;
+	if (!p->has_mode || !(p->mode == MIG_MODE__MIG_MODE_COPY || precopy ||
+			      (p->mode == MIG_MODE__MIG_MODE_LAZY && s->r->lazy_ok)))
 		return fail(s, "mode %d is not possible here", p->has_mode ? (int)p->mode : 0);
-	s->mode = (int)p->mode;
-	if (wlcr_mig_workdir(s->dir, sizeof(s->dir), "wlcr-receive") < 0)
-		return fail(s, "cannot make a work directory: %s", strerror(errno));
-	/* from here on, what we leave goes with us */
-	int g = wlcr_guard_start(&s->guard, s->r->keep ? NULL : s->dir);
-	if (g < 0)
-		return fail(s, "cannot start the guard: %s", strerror(-g));
+	if (s->base[0] && !(precopy && s->mode == WLCR_MODE_PRECOPY && round == s->round + 1))
+		return fail(s, "PREPARE out of turn");
 	MigMsg ready = MIG_MSG__INIT;
 	ready.op = MIG_OP__MIG_READY;
-	if (s->mode == WLCR_MODE_COPY) {
-		int port = wlcr_net_free_port(s->local);
-		if (port < 0)
-			return fail(s, "no free TCP port on %s", s->local);
-		snprintf(portarg, sizeof(portarg), "%d", port);
-		s->ps_port = (unsigned)port;
-		wlcr_criu_init(&s->ps, "page-server", "page-server");
-		wlcr_criu_args(&s->ps, "-D", s->dir, "--address", s->local, "--port", portarg,
-			       "-v2", "-o", "page-server.log", NULL);
-		wlcr_criu_tls(&s->ps, s->r->creds.ca, s->r->creds.cert, s->r->creds.key);
-		/* it must not outlive us: the source's dump then fails */
-		int r = wlcr_criu_spawn(&s->ps, true, true);
-		if (r < 0)
-			return fail(s, "cannot run criu page-server: %s", strerror(-r));
-		if (wlcr_criu_wait_ready(&s->ps, s->r->timeout_ms) < 0) {
+	if (!s->base[0]) {
+		s->mode = (int)p->mode;
+		if (wlcr_mig_workdir(s->base, sizeof(s->base), "wlcr-receive") < 0)
+			return fail(s, "cannot make a work directory: %s", strerror(errno));
+		snprintf(s->dir, sizeof(s->dir), "%s", s->base);
+		/* from here on, what we leave goes with us */
+		int g = wlcr_guard_start(&s->guard, s->r->keep ? NULL : s->base);
+		if (g < 0)
+			return fail(s, "cannot start the guard: %s", strerror(-g));
+	} else {
+		/* the round before has ended: its page server exits */
+		if (wait_criu(s, &s->ps, s->r->timeout_ms) < 0)
+			return -1;
+		wlcr_criu_finish(&s->ps);
+		if (s->ps.exit_code != 0) {
 			char errs[600];
-			wlcr_criu_kill(&s->ps);
 			wlcr_criu_log_errors(s->dir, "page-server.log", errs, sizeof(errs));
-			return fail(s, "criu page-server did not start: %s", errs);
+			return fail(s, "criu page-server of round %u failed (exit %d): %s",
+				    s->round, s->ps.exit_code, errs);
 		}
+		ready.has_bytes = true;
+		ready.bytes = wlcr_mig_dir_bytes(s->dir, "pages-");
+		s->bytes_before += ready.bytes;
+	}
+	if (precopy && round_dir(s, round) < 0)
+		return -1;
+	s->round = round;
+	if (s->mode != WLCR_MODE_LAZY) {
+		if (page_server(s, round) < 0)
+			return -1;
 		ready.has_port = true;
 		ready.port = s->ps_port;
 	}
@@ -338,7 +391,7 @@ static int restore(struct session *s, const MigMsg *done)
 	static char lib[PATH_MAX];
 	char errs[600];
 	int r;
-	if (s->mode == WLCR_MODE_COPY) {
+	if (s->mode != WLCR_MODE_LAZY) {
 		/* the dump has ended: the page server has all pages and exits */
 		if (wait_criu(s, &s->ps, s->r->timeout_ms) < 0)
 			return -1;
@@ -473,7 +526,7 @@ static int session_run(struct session *s)
 			  s->hello->app ? s->hello->app : "?", s->hello->pids[0], s->hello->n_pids,
 			  s->peer);
 	for (;;) {
-		int r = next(s, s->mode == WLCR_MODE_COPY && s->ps.pid > 0 ? &s->ps : NULL, &msg,
+		int r = next(s, s->mode != WLCR_MODE_LAZY && s->ps.pid > 0 ? &s->ps : NULL, &msg,
 			     SOURCE_BOUND_MS);
 		if (r == 1) {
 			/* the page server ended before the images came */
@@ -482,6 +535,9 @@ static int session_run(struct session *s)
 			if (s->ps.exit_code != 0)
 				return fail(s, "criu page-server failed (exit %d): %s",
 					    s->ps.exit_code, errs);
+			/* a pre-copy round's server is done: the next PREPARE
+			 * collects it */
+			s->ps.pid = -1;
 			continue;
 		}
 		if (r < 0)
@@ -499,7 +555,9 @@ static int session_run(struct session *s)
 			}
 			break;
 		case MIG_OP__MIG_PREPARE:
-			wlcr_progress_phase(&s->prog, "memory and images");
+			wlcr_progress_phase(&s->prog, msg->has_offset && msg->offset
+							      ? "pre-copy round"
+							      : "memory and images");
 			r = prepare(s, msg);
 			break;
 		case MIG_OP__MIG_FILE:
@@ -549,10 +607,10 @@ static void session_cleanup(struct session *s, bool ok)
 	wlcr_criu_finish(&s->ps);
 	/* nothing of the tree is left to kill: killed above, or it runs */
 	wlcr_guard_release(&s->guard);
-	if (s->dir[0] && !s->r->keep)
-		wlcr_mig_rmdir(s->dir);
-	else if (s->dir[0])
-		wlcr_progress_say(&s->prog, "wlcr receive: kept %s", s->dir);
+	if (s->base[0] && !s->r->keep)
+		wlcr_mig_rmdir(s->base);
+	else if (s->base[0])
+		wlcr_progress_say(&s->prog, "wlcr receive: kept %s", s->base);
 }
 
 /* One connection: a migration, a STATUS question, or a peer refused. */

@@ -108,16 +108,30 @@ int wlcr_mig_workdir(char *buf, size_t cap, const char *prefix)
 	return mkdtemp(buf) ? 0 : -errno;
 }
 
-void wlcr_mig_rmdir(const char *dir)
+static void rmdir_depth(const char *dir, unsigned depth)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
-	while (d && (e = readdir(d)))
-		if (e->d_name[0] != '.' || (e->d_name[1] && strcmp(e->d_name, "..") != 0))
+	while (d && (e = readdir(d))) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		/* pre-copy rounds are directories of their own; links stay links */
+		if (e->d_type == DT_DIR && depth) {
+			char sub[PATH_MAX];
+			snprintf(sub, sizeof(sub), "%s/%s", dir, e->d_name);
+			rmdir_depth(sub, depth - 1);
+		} else {
 			unlinkat(dirfd(d), e->d_name, 0);
+		}
+	}
 	if (d)
 		closedir(d);
 	rmdir(dir);
+}
+
+void wlcr_mig_rmdir(const char *dir)
+{
+	rmdir_depth(dir, 1);
 }
 
 static bool skipped(const char *name)

@@ -19,6 +19,7 @@ const struct wlcr_plan_costs wlcr_plan_default_costs = {
 	.lazy_fixed = 0.08,
 	.fault_time = 0.0002,
 	.precopy_fixed = 0.07,
+	.restore_rate = 650e6,
 	.predump_freeze = 0.03,
 };
 
@@ -91,7 +92,7 @@ static void precopy_rounds(const struct wlcr_plan_in *in, const struct wlcr_plan
 		total += t;
 	}
 	double last = fmin(mem, wlcr_wss_eval(in->wss, t) * PAGE);
-	*ret_frozen = k->precopy_fixed + last / link;
+	*ret_frozen = k->precopy_fixed + last / link + mem / k->restore_rate;
 	*ret_total = total + *ret_frozen;
 	*ret_cost = *ret_frozen + n * k->predump_freeze;
 	*ret_bytes = sent + last;
@@ -182,4 +183,59 @@ int wlcr_plan(const struct wlcr_plan_in *in, struct wlcr_plan *plan)
 		used += (size_t)w;
 	}
 	return best == WLCR_MODE_NONE ? -ENOENT : 0;
+}
+
+int wlcr_plan_next_round(const struct wlcr_plan_in *in, struct wlcr_wss *wss,
+			 const struct wlcr_rounds *r, enum wlcr_round_rule rule, double *ret_frozen)
+{
+	const struct wlcr_plan_costs *k = in->costs ? in->costs : &wlcr_plan_default_costs;
+	double link = rate(in->bandwidth, k->copy_rate);
+	/* what the app wrote since the last round started: a round's worth
+	 * of its rate so far (until there is a model) */
+	double last = r->n >= 2 ? r->written[r->n - 1] : (double)in->memory / PAGE;
+	/* the restore reads every round's pages back, whatever the rounds */
+	double restore = (double)in->memory / k->restore_rate;
+	*ret_frozen = k->precopy_fixed + last * PAGE / link + restore;
+	if (r->n == 0)
+		return 1; /* round 0 copies everything while the app runs */
+	if (r->n >= MAX_ROUNDS)
+		return 0;
+	if (rule == WLCR_RULE_GOPHAUL) {
+		if (r->n < 2)
+			return 1;
+		double w = r->written[r->n - 1], before = r->written[r->n - 2];
+		return !(w < 64 || (r->n >= 3 && w > before + 32));
+	}
+	if (r->n < 2)
+		return 1; /* nothing measured about its writes yet */
+	/* fit M(t) to the rounds' (interval, written); with one point, the
+	 * line through it (a large d) */
+	double t[8], y[8];
+	size_t np = 0;
+	for (unsigned i = 1; i < r->n; i++, np++) {
+		t[np] = r->interval[i];
+		y[np] = r->written[i];
+	}
+	if (np >= 2 && wlcr_wss_fit(t, y, np, wss) == 0) {
+		/* fitted */
+	} else {
+		wss->d = 1e6;
+		wss->a = y[0] * (t[0] + wss->d) / (t[0] > 0 ? t[0] : 1e-3);
+		wss->fitted = true;
+	}
+	/* stop now: the final dump moves what was written since the last
+	 * round began; one more round first: it moves that while the app
+	 * runs, and the final dump what is written during it */
+	double now = fmin((double)in->memory, wlcr_wss_eval(wss, r->since_last) * PAGE);
+	double round_time = k->predump_freeze + now / link;
+	double after = fmin((double)in->memory, wlcr_wss_eval(wss, round_time) * PAGE);
+	double frozen_now = k->precopy_fixed + now / link + restore;
+	double frozen_after = k->precopy_fixed + after / link + restore;
+	*ret_frozen = frozen_now;
+	/* another round pays when it saves more than its own freeze */
+	if (frozen_now - frozen_after > k->predump_freeze) {
+		*ret_frozen = frozen_after;
+		return 1;
+	}
+	return 0;
 }

@@ -40,6 +40,8 @@ struct wlcr_plan_costs {
 	double fault_time;     /* s per page the app touches before its first frame
 				* there: a page fault answered over the network */
 	double precopy_fixed;  /* s: the final dump's fixed part */
+	double restore_rate;   /* bytes/s the restore reads every round's pages back
+				* into memory: frozen time, in pre-copy too */
 	double predump_freeze; /* s: a pre-dump round's freeze */
 };
 
@@ -79,6 +81,26 @@ extern const struct wlcr_plan_costs wlcr_plan_default_costs;
 /* Fills plan. Returns 0, or -ENOENT when no allowed mode is possible (why
  * says so). */
 int wlcr_plan(const struct wlcr_plan_in *in, struct wlcr_plan *plan);
+/* Pre-copy, after each round: what the rounds so far found. Round 0 sent
+ * everything; round i (i >= 1) sent written[i] pages, those written during
+ * interval[i] s (from round i-1's start to round i's). */
+struct wlcr_rounds {
+	unsigned n; /* rounds done */
+	double interval[8], written[8];
+	double since_last; /* s since the last round started */
+};
+enum wlcr_round_rule {
+	WLCR_RULE_PLANNER, /* the working-set model: another round while it pays */
+	WLCR_RULE_GOPHAUL, /* go-phaul's: at most 8, stop under 64 written pages
+			    * or when the written set grows by 32 pages */
+};
+/* Whether to run another pre-dump round (1) or the final dump (0); for
+ * the planner's rule also fits in->wss (which must point to writable
+ * storage) from the rounds, and predicts the final dump's frozen time in
+ * *ret_frozen. */
+int wlcr_plan_next_round(const struct wlcr_plan_in *in, struct wlcr_wss *wss,
+			 const struct wlcr_rounds *r, enum wlcr_round_rule rule,
+			 double *ret_frozen);
 /* "copy", "lazy", "precopy", "auto" <-> modes; 0 for "auto", -1 unknown. */
 const char *wlcr_mode_name(enum wlcr_mode m);
 int wlcr_mode_parse(const char *s);

@@ -32,7 +32,8 @@ endif
 
 PROTO_PKGS := libprotobuf-c
 PROXY_PKGS := libprotobuf-c pixman-1
-CLI_PKGS   := libprotobuf-c
+# gnutls: the migration channel's mutual TLS and wlcr keygen
+CLI_PKGS   := libprotobuf-c gnutls
 PLUGIN_PKGS := libprotobuf-c libnl-3.0
 pc_cflags = $(shell $(PKG_CONFIG) --cflags $(1))
 pc_libs = $(shell $(PKG_CONFIG) --libs $(1))
@@ -65,6 +66,7 @@ PLUGIN_SRC := $(wildcard plugin/*.c)
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 GEN_PROTO_O := $(B)/obj/gen/protocols.o
 GEN_PB_O    := $(B)/obj/gen/wlcr.pb-c.o
+GEN_MIG_O   := $(B)/obj/gen/migrate.pb-c.o
 COMMON_O := $(call obj,$(COMMON_SRC)) $(GEN_PB_O)
 HELPER_O := $(call obj,$(HELPER_SRC)) $(GEN_PROTO_O)
 
@@ -92,11 +94,11 @@ $(B)/gen/protocols.c $(B)/gen/protocols.h &: $(PROTOGEN) $(PROTOCOL_XML)
 	@mkdir -p $(@D)
 	$(PROTOGEN) $(B)/gen/protocols.c $(B)/gen/protocols.h $(PROTOCOL_XML)
 
-$(B)/gen/wlcr.pb-c.c $(B)/gen/wlcr.pb-c.h &: proto/wlcr.proto
+$(B)/gen/%.pb-c.c $(B)/gen/%.pb-c.h &: proto/%.proto
 	@mkdir -p $(@D)
-	protoc-c --proto_path=proto --c_out=$(B)/gen proto/wlcr.proto
+	protoc-c --proto_path=proto --c_out=$(B)/gen $<
 
-GENERATED_H := $(B)/gen/protocols.h $(B)/gen/wlcr.pb-c.h
+GENERATED_H := $(B)/gen/protocols.h $(B)/gen/wlcr.pb-c.h $(B)/gen/migrate.pb-c.h
 
 # ---- objects ---------------------------------------------------------------
 
@@ -110,6 +112,10 @@ $(B)/obj/plugin/%.o: plugin/%.c $(GENERATED_H)
 	$(CC) $(CPPFLAGS_ALL) -isystem $(CRIU_INCLUDE) -fvisibility=hidden $(WARN) $(CFLAGS) \
 		$(call pc_cflags,$(PLUGIN_PKGS)) -c -o $@ $<
 
+$(B)/obj/cli/%.o: cli/%.c $(GENERATED_H)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) $(WARN) $(CFLAGS) $(call pc_cflags,$(CLI_PKGS)) -c -o $@ $<
+
 $(B)/obj/%.o: %.c $(GENERATED_H)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS_ALL) $(WARN) $(CFLAGS) $(call pc_cflags,$(PROXY_PKGS)) -c -o $@ $<
@@ -120,9 +126,9 @@ $(PROXY): $(call obj,helper/main.c) $(HELPER_O) $(COMMON_O)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,$(PROXY_PKGS))
 
-$(CLI): $(call obj,$(CLI_SRC)) $(COMMON_O) $(GEN_PROTO_O)
+$(CLI): $(call obj,$(CLI_SRC)) $(COMMON_O) $(GEN_PROTO_O) $(GEN_MIG_O)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,$(CLI_PKGS))
+	$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,$(CLI_PKGS)) -lm
 
 # Only CR_PLUGIN_DESC is exported: criu is linked -rdynamic and would
 # otherwise resolve its own symbols against ours.

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "criu_run.h"
 #include "image.h"
 
 static double now_ms(void)
@@ -21,31 +22,6 @@ static double now_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-/* The plugin next to this binary (build tree: build/bin/../lib/criu), else
- * CRIU's default plugin directory, where make install puts it. */
-static const char *plugin_dir(char *buf, size_t cap)
-{
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		char *slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = '\0';
-			int w = snprintf(buf, cap, "%s/../lib/criu", exe);
-			if (w < 0 || (size_t)w >= cap)
-				goto fallback;
-			char so[PATH_MAX + 32];
-			snprintf(so, sizeof(so), "%s/wayland_plugin.so", buf);
-			if (access(so, R_OK) == 0)
-				return buf;
-		}
-	}
-fallback:
-	snprintf(buf, cap, "/usr/lib/criu");
-	return buf;
 }
 
 static int run(char *const argv[])
@@ -153,10 +129,12 @@ int wlcr_cmd_dump(int argc, char **argv)
 		fprintf(stderr, "wlcr dump: cannot create %s: %s\n", dir, strerror(errno));
 		return 1;
 	}
-	char *args[] = { "criu", "dump",      "-t",	  (char *)pid,
-			 "-D",	 (char *)dir, "--lib",	  (char *)plugin_dir(lib, sizeof(lib)),
-			 "-v4",	 "-o",	      "dump.log", leave ? "-R" : NULL,
-			 NULL };
+	char *args[] = {
+		"criu", "dump",	     "-t",	 (char *)pid,
+		"-D",	(char *)dir, "--lib",	 (char *)wlcr_criu_plugin_dir(lib, sizeof(lib)),
+		"-v4",	"-o",	     "dump.log", leave ? "-R" : NULL,
+		NULL
+	};
 	double t0 = now_ms();
 	int ret = run(args);
 	double t1 = now_ms();
@@ -252,7 +230,7 @@ int wlcr_cmd_restore(int argc, char **argv)
 			 (char *)dir,
 			 "-d",
 			 "--lib",
-			 (char *)plugin_dir(lib, sizeof(lib)),
+			 (char *)wlcr_criu_plugin_dir(lib, sizeof(lib)),
 			 "-v4",
 			 "-o",
 			 "restore.log",

@@ -1,6 +1,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -61,8 +62,11 @@ int wlcr_cmd_ls(int argc, char **argv)
 		fprintf(stderr, "wlcr ls: %s: %s\n", t.ctl_path, err);
 		return 1;
 	}
-	printf("%-6s %-8s %-8s %-6s %-7s %-8s %-10s %-10s %s\n", "CLIENT", "PID", "NSPID", "UID",
-	       "OBJECTS", "JOURNAL", "CHECKPOINT", "STATE", "TITLE (APP_ID)");
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	uint64_t now = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	printf("%-6s %-8s %-8s %-6s %-7s %-8s %-10s %-10s %-10s %s\n", "CLIENT", "PID", "NSPID",
+	       "UID", "OBJECTS", "JOURNAL", "COMMIT", "CHECKPOINT", "STATE", "TITLE (APP_ID)");
 	for (size_t i = 0; i < reply->n_clients; i++) {
 		const CtlClient *cl = reply->clients[i];
 		char bytes[32];
@@ -71,11 +75,16 @@ int wlcr_cmd_ls(int argc, char **argv)
 		const char *state = cl->state ? cl->state : "?";
 		char word[16];
 		snprintf(word, sizeof(word), "%.*s", (int)strcspn(state, " ,"), state);
-		printf("%-6u %-8d %-8d %-6u %-7u %-8s %-10s %-10s %s%s%s%s\n", cl->index, cl->pid,
-		       cl->has_pid_in_ns ? cl->pid_in_ns : cl->pid, cl->uid, cl->live_objects,
-		       bytes, cl->checkpointable ? "yes" : "no", word, cl->title ? cl->title : "",
-		       cl->app_id && *cl->app_id ? " (" : "", cl->app_id ? cl->app_id : "",
-		       cl->app_id && *cl->app_id ? ")" : "");
+		/* how long ago the app last committed a frame (not the replay) */
+		char commit[32] = "-";
+		if (cl->has_last_commit_ns && cl->last_commit_ns <= now)
+			snprintf(commit, sizeof(commit), "%llums ago",
+				 (unsigned long long)((now - cl->last_commit_ns) / 1000000));
+		printf("%-6u %-8d %-8d %-6u %-7u %-8s %-10s %-10s %-10s %s%s%s%s\n", cl->index,
+		       cl->pid, cl->has_pid_in_ns ? cl->pid_in_ns : cl->pid, cl->uid,
+		       cl->live_objects, bytes, commit, cl->checkpointable ? "yes" : "no", word,
+		       cl->title ? cl->title : "", cl->app_id && *cl->app_id ? " (" : "",
+		       cl->app_id ? cl->app_id : "", cl->app_id && *cl->app_id ? ")" : "");
 		if (strcmp(word, state) != 0)
 			printf("       %s\n", state);
 		if (cl->compositor && reply->upstream && strcmp(cl->compositor, reply->upstream))

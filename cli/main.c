@@ -11,7 +11,7 @@
 static const char usage[] =
 	"usage: wlcr COMMAND [options]\n"
 	"\n"
-	"Checkpoint and restore Wayland applications with CRIU.\n"
+	"Checkpoint, restore and live-migrate Wayland applications with CRIU.\n"
 	"\n"
 	"commands:\n"
 	"  run [--socket NAME] [--upstream NAME] [--no-bus] -- APP [ARGS...]\n"
@@ -33,6 +33,12 @@ static const char usage[] =
 	"        at " WLCR_CONTAINER_SOCKET "\n"
 	"  container-args [--runtime podman|docker|runc]\n"
 	"        print the mount and environment a container needs to use that proxy\n"
+	"  migrate [--mode copy|lazy|precopy|auto] [--no-lazy] PID HOST[:PORT]\n"
+	"        move PID's tree, live, to HOST's compositor (wlcr receive there)\n"
+	"  receive [--port PORT] [--once]\n"
+	"        take apps that wlcr migrate sends here\n"
+	"  keygen [--ca CA_DIR] DIR\n"
+	"        make the TLS credentials of migrate and receive\n"
 	"\n"
 	"  -h, --help       this text\n"
 	"  -v, --version    print the version\n"
@@ -70,6 +76,12 @@ int main(int argc, char **argv)
 		return wlcr_cmd_proxy(argc - 1, argv + 1);
 	if (strcmp(cmd, "container-args") == 0)
 		return wlcr_cmd_container_args(argc - 1, argv + 1);
+	if (strcmp(cmd, "migrate") == 0)
+		return wlcr_cmd_migrate(argc - 1, argv + 1);
+	if (strcmp(cmd, "receive") == 0)
+		return wlcr_cmd_receive(argc - 1, argv + 1);
+	if (strcmp(cmd, "keygen") == 0)
+		return wlcr_cmd_keygen(argc - 1, argv + 1);
 	fprintf(stderr, "wlcr: unknown command '%s'\n\n%s", cmd, usage);
 	return 2;
 }

@@ -340,6 +340,9 @@ static void note_commit(struct wlcr_client *c)
 			  c->last_commit.tv_sec ? ms_between(&c->last_commit, &now) : 0.0);
 	}
 	c->last_commit = now;
+	c->last_commit_ns = (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+	if (!c->first_commit_ns)
+		c->first_commit_ns = c->last_commit_ns;
 }
 
 /* Handles one complete request. Returns false when the client was closed. */
@@ -478,6 +481,8 @@ static bool handle_request(struct wlcr_client *c, uint8_t *bytes, uint16_t size,
 	if (wlcr_log_get_level() >= WLCR_LOG_DEBUG)
 		wlcr_debug("client %u -> %s@%u.%s (%u fds)", c->index, it->name, sender, msg->name,
 			   m.nfds);
+	if (it == &wlcr_iface_wl_surface && opcode == WLCR_REQ_wl_surface_commit)
+		note_commit(c);
 	if (wlcr_conn_write(&c->up, bytes, size, fds, m.nfds) < 0) {
 		wlcr_client_close(c, "out of memory");
 		return false;

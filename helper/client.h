@@ -88,6 +88,11 @@ struct wlcr_client {
 		uint32_t up, down;
 	} * id_pairs;
 	uint32_t nid_pairs;
+	/* CLOCK_MONOTONIC (ns) of the first and the last wl_surface.commit the
+	 * app itself sent (never the replay's): a migration's frozen time as a
+	 * person sees it runs from the source proxy's last to the destination
+	 * proxy's first */
+	uint64_t first_commit_ns, last_commit_ns;
 };
 
 /* Takes ownership of fd (accepted from the listening socket). Returns the

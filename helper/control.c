@@ -91,6 +91,9 @@ static void fill_client(CtlClient *out, const struct wlcr_client *c)
 	out->events = c->journal.events;
 	out->state = (char *)wlcr_client_state_name(c);
 	out->compositor = c->upstream ? c->upstream->path : NULL;
+	out->has_first_commit_ns = out->has_last_commit_ns = c->last_commit_ns != 0;
+	out->first_commit_ns = c->first_commit_ns;
+	out->last_commit_ns = c->last_commit_ns;
 }
 
 static int list(struct wlcr_proxy *proxy, CtlReply *reply)

@@ -3,7 +3,7 @@
 # Each unit test binary is built from the test, the harness, and only the
 # modules it tests (unit_deps_NAME).
 
-UNIT_TESTS := wire conn ctl objmap registry journal client replay manifest sockdiag
+UNIT_TESTS := wire conn ctl objmap registry journal client replay manifest sockdiag planner
 unit_deps_wire     := helper/wire.c
 unit_deps_conn     := helper/conn.c common/unix.c
 unit_deps_ctl      := common/ctl.c common/unix.c
@@ -13,6 +13,7 @@ unit_deps_manifest := common/image.c
 unit_deps_sockdiag := plugin/sockdiag.c common/unix.c
 # libraries beyond the proxy's a test's modules need
 unit_libs_sockdiag := libnl-3.0
+unit_deps_planner  := cli/planner.c cli/wss.c
 CLIENT_DEPS := helper/client.c helper/accept.c helper/proxy.c helper/upstream.c \
 	helper/takeover.c helper/restore.c helper/names.c helper/journal.c helper/objmap.c \
 	helper/wire.c helper/conn.c \
@@ -25,17 +26,17 @@ unit_deps_replay   := $(CLIENT_DEPS) test/unit/session.c test/unit/replay_harnes
 UNIT_BIN := $(patsubst %,$(B)/test/unit/test_%,$(UNIT_TESTS))
 FUZZ_REPLAY := $(B)/test/bin/fuzz-replay
 PNGCMP := $(B)/test/bin/wlcr-pngcmp
-TEST_HELPERS := $(PNGCMP)
+TEST_HELPERS = $(PNGCMP) $(HOSTINIT) $(MEMWRITER)
 
 .SECONDEXPANSION:
 $(B)/test/unit/test_%: $(B)/obj/test/unit/test_%.o $(B)/obj/test/unit/unit.o \
 		$$(call obj,$$(unit_deps_$$*)) $(GEN_PROTO_O) $(GEN_PB_O)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,$(PROXY_PKGS) $(unit_libs_$*))
+	$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,$(PROXY_PKGS) $(unit_libs_$*)) -lm
 
 $(B)/obj/test/%.o: test/%.c $(GENERATED_H)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS_ALL) -Itest/unit $(WARN) $(CFLAGS) $(call pc_cflags,$(PROXY_PKGS) libpng) \
+	$(CC) $(CPPFLAGS_ALL) -Itest/unit -Icli $(WARN) $(CFLAGS) $(call pc_cflags,$(PROXY_PKGS) libpng) \
 		-c -o $@ $<
 
 FUZZ_DEPS := $(CLIENT_DEPS)
@@ -47,6 +48,20 @@ $(FUZZ_REPLAY): $(B)/obj/test/fuzz/fuzz_proxy.o $(B)/obj/test/fuzz/replay_main.o
 $(PNGCMP): $(B)/obj/test/lib/pngcmp.o
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,libpng)
+
+# pid 1 of the migration tests' hosts (test/lib/hosts.sh)
+HOSTINIT := $(B)/test/bin/wlcr-hostinit
+$(HOSTINIT): test/lib/hostinit.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $<
+
+# a Wayland client holding memory it keeps writing (bench/migrate, e2e/migrate-*)
+MEMWRITER := $(B)/test/bin/wlcr-memwriter
+$(MEMWRITER): bench/memwriter.c $(WLCLIENT) $(B)/gen/xdg-shell-protocol.c \
+		$(B)/gen/xdg-shell-client-protocol.h
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Itest/lib -I$(B)/gen -o $@ bench/memwriter.c \
+		test/lib/wlclient.c $(B)/gen/xdg-shell-protocol.c $(call pc_libs,wayland-client)
 
 # ZDTM-style programs, each run by test/zdtm/run.sh through a generated
 # wrapper so that each has its own line in the results
@@ -100,6 +115,9 @@ LIB_TESTS := $(sort $(wildcard test/lib/selftest-*.sh))
 # real runtimes (runc, podman, docker) checkpointing and restoring containerized apps; not
 # again under ASan: they drive the same proxy code as e2e, through the runtimes' own criu
 CONTAINER_TESTS := $(sort $(wildcard test/containers/*.sh))
+# live migration between two test hosts (test/lib/hosts.sh); not under ASan: the proxy's part
+# is the restore the e2e tests already run there
+MIGRATE_TESTS := $(sort $(filter-out test/migrate/lib.sh,$(wildcard test/migrate/*.sh)))
 
 # The proxy's end-to-end tests again with the ASan/UBSan proxy: generated
 # wrappers, so that each keeps its own line in the results.
@@ -121,6 +139,7 @@ check: tests
 		$(if $(ZDTM_TESTS),--suite zdtm $(ZDTM_TESTS)) \
 		$(if $(APP_TESTS),--suite apps $(APP_TESTS)) \
 		--suite containers $(CONTAINER_TESTS) \
+		--suite migrate $(MIGRATE_TESTS) \
 		--suite unit-asan $(patsubst $(B)/%,$(ASAN_B)/%,$(UNIT_BIN)) \
 		--suite fuzz-corpus-asan test/fuzz/replay-corpus-asan.sh \
 		$(if $(ASAN_E2E),--suite e2e-asan $(ASAN_E2E))

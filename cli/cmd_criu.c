@@ -97,7 +97,9 @@ static const char dump_usage[] =
 	"\n"
 	"Checkpoints the process tree of PID into DIR with criu and the wlcr plugin.\n"
 	"Its Wayland connections must go through wlcr-proxy (wlcr run). A failed dump\n"
-	"leaves the app running with its connection intact. criu's log: DIR/dump.log.\n";
+	"leaves the app running with its connection intact. File locks the app holds\n"
+	"(Qt's single-instance lock file) are saved and taken again on restore (criu\n"
+	"--file-locks). criu's log: DIR/dump.log.\n";
 
 int wlcr_cmd_dump(int argc, char **argv)
 {
@@ -129,12 +131,20 @@ int wlcr_cmd_dump(int argc, char **argv)
 		fprintf(stderr, "wlcr dump: cannot create %s: %s\n", dir, strerror(errno));
 		return 1;
 	}
-	char *args[] = {
-		"criu", "dump",	     "-t",	 (char *)pid,
-		"-D",	(char *)dir, "--lib",	 (char *)wlcr_criu_plugin_dir(lib, sizeof(lib)),
-		"-v4",	"-o",	     "dump.log", leave ? "-R" : NULL,
-		NULL
-	};
+	char *args[] = { "criu",
+			 "dump",
+			 "-t",
+			 (char *)pid,
+			 "-D",
+			 (char *)dir,
+			 "--lib",
+			 (char *)wlcr_criu_plugin_dir(lib, sizeof(lib)),
+			 "-v4",
+			 "-o",
+			 "dump.log",
+			 "--file-locks",
+			 leave ? "-R" : NULL,
+			 NULL };
 	double t0 = now_ms();
 	int ret = run(args);
 	double t1 = now_ms();
@@ -174,6 +184,8 @@ static const char restore_usage[] =
 	"Restores what wlcr dump (or criu dump with the plugin) wrote into DIR, detached.\n"
 	"Its Wayland connections go to the proxy they came from, or to the one WLCR_SOCKET\n"
 	"names (the path of its Wayland socket). Waits for the old pids to be free first.\n"
+	"File locks the app held are taken again (criu --file-locks): the restore fails\n"
+	"if another process holds one now.\n"
 	"criu's log: DIR/restore.log.\n";
 
 int wlcr_cmd_restore(int argc, char **argv)
@@ -224,17 +236,10 @@ int wlcr_cmd_restore(int argc, char **argv)
 	}
 	free(inos);
 	close(dirfd_);
-	char *args[] = { "criu",
-			 "restore",
-			 "-D",
-			 (char *)dir,
-			 "-d",
-			 "--lib",
-			 (char *)wlcr_criu_plugin_dir(lib, sizeof(lib)),
-			 "-v4",
-			 "-o",
-			 "restore.log",
-			 NULL };
+	char *args[] = { "criu", "restore", "-D", (char *)dir, "-d", "--lib",
+			 (char *)wlcr_criu_plugin_dir(lib, sizeof(lib)), "-v4", "-o", "restore.log",
+			 /* locks in the images are taken again; none: no effect */
+			 "--file-locks", NULL };
 	double t0 = now_ms();
 	ret = 0;
 	struct log_facts f;

@@ -516,7 +516,8 @@ static int start_dump(struct mig *m, unsigned page_port)
 	snprintf(pidarg, sizeof(pidarg), "%d", m->pid);
 	wlcr_criu_init(cr, "dump", "dump");
 	wlcr_criu_args(cr, "-t", pidarg, "-D", m->imgdir, "--leave-stopped", "--lib",
-		       wlcr_criu_plugin_dir(lib, sizeof(lib)), "-v4", "-o", "dump.log", NULL);
+		       wlcr_criu_plugin_dir(lib, sizeof(lib)), "-v4", "-o", "dump.log",
+		       "--file-locks", NULL);
 	if (m->mode == WLCR_MODE_PRECOPY) {
 		/* the pages the rounds sent are the parent's; the trackers end */
 		static char prev[16];

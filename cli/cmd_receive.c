@@ -411,7 +411,8 @@ static int restore(struct session *s, const MigMsg *done)
 	struct wlcr_criu rst;
 	wlcr_criu_init(&rst, "restore", "restore");
 	wlcr_criu_args(&rst, "-D", s->dir, "-d", "--leave-stopped", "--lib",
-		       wlcr_criu_plugin_dir(lib, sizeof(lib)), "-v4", "-o", "restore.log", NULL);
+		       wlcr_criu_plugin_dir(lib, sizeof(lib)), "-v4", "-o", "restore.log",
+		       "--file-locks", NULL);
 	if (s->mode == WLCR_MODE_LAZY)
 		wlcr_criu_args(&rst, "--lazy-pages", NULL);
 	r = wlcr_criu_spawn(&rst, false, true);

@@ -14,7 +14,7 @@ cmp "$criu" "$CRIU_SRC/criu/criu" ||
 # track-mem-stop on a task without any tracker: nothing to do, and it keeps running
 setsid sleep 100 </dev/null >/dev/null 2>&1 &
 pid=$!
-trap 'kill -9 $pid 2>/dev/null; rm -rf "$criu_tmp"' EXIT
+trap 'kill -9 $pid 2>/dev/null; criu_cleanup' EXIT
 "$criu" track-mem-stop -t "$pid" -o "$criu_tmp/stop.log" -v4 -D "$criu_tmp"
 grep -q '^State:.*S' "/proc/$pid/status" || { echo "track-mem-stop left $pid stopped"; exit 1; }
 echo "track-mem-stop: ok"

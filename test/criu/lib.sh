@@ -20,7 +20,13 @@ if [[ -z ${WLCR_CRIU_LOCKED:-} ]]; then
 	exec flock -o -w 600 "$CRIU_SRC/test/.wlcr-zdtm.lock" env WLCR_CRIU_LOCKED=1 "$0" "$@"
 fi
 criu_tmp=$(mktemp -d /tmp/wlcr-criu-test.XXXXXX)
-trap 'rm -rf "$criu_tmp"' EXIT
+# zdtm.py reserves 20 huge pages while it runs and gives them back only if it ends normally
+criu_hugepages=$(cat /proc/sys/vm/nr_hugepages)
+criu_cleanup() {
+	echo "$criu_hugepages" >/proc/sys/vm/nr_hugepages
+	rm -rf "$criu_tmp"
+}
+trap criu_cleanup EXIT
 
 # This machine has no iptables: CRIU locks the network of the test's namespaces with
 # nftables (a config file, as /etc/criu/default.conf would say it).

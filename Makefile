@@ -5,6 +5,7 @@
 #   make install         programs, man pages, and the plugin into CRIU's default plugin dir
 #   make fuzz            run the libFuzzer target (FUZZ_RUNS, FUZZ_SECONDS)
 #   make bench           proxied vs direct benchmarks against headless weston
+#                        (and builds what bench/criu-precopy checkpoints)
 #   make format-check    clang-format on every hand-written source
 #
 # One non-recursive Makefile: generated code goes to $(B)/gen, objects to $(B)/obj.

@@ -106,10 +106,13 @@ tests: all $(UNIT_BIN) $(FUZZ_REPLAY) $(TEST_HELPERS) $(ZDTM_BIN) $(ZDTM_TESTS) 
 # ---- make check ----------------------------------------------------------
 #
 # The whole suite: unit tests, the fuzz corpus, end-to-end tests on real
-# compositors and CRIU, ZDTM-style tests; then the unit tests, the corpus
-# and the proxy's end-to-end tests again under AddressSanitizer/UBSan.
+# compositors and CRIU, ZDTM-style tests, the tests of the carried CRIU
+# patches; then the unit tests, the corpus and the proxy's end-to-end tests
+# again under AddressSanitizer/UBSan.
 ASAN_B := build/asan
 E2E_TESTS := $(sort $(filter-out test/e2e/lib.sh,$(wildcard test/e2e/*.sh)))
+# The ZDTM tests of the CRIU patches the project carries, with CRIU's own harness
+CRIU_TESTS := $(sort $(filter-out test/criu/lib.sh,$(wildcard test/criu/*.sh)))
 E2E_PROXY_TESTS := $(E2E_TESTS)
 LIB_TESTS := $(sort $(wildcard test/lib/selftest-*.sh))
 # real runtimes (runc, podman, docker) checkpointing and restoring containerized apps; not
@@ -137,6 +140,7 @@ check: tests
 		--suite lib $(LIB_TESTS) \
 		--suite e2e $(E2E_TESTS) \
 		$(if $(ZDTM_TESTS),--suite zdtm $(ZDTM_TESTS)) \
+		--suite criu $(CRIU_TESTS) \
 		$(if $(APP_TESTS),--suite apps $(APP_TESTS)) \
 		--suite containers $(CONTAINER_TESTS) \
 		--suite migrate $(MIGRATE_TESTS) \
@@ -176,6 +180,12 @@ $(WLBENCH): bench/wlbench.c $(WLCLIENT) $(B)/gen/xdg-shell-protocol.c \
 	$(CC) -std=c11 -D_GNU_SOURCE -O2 -Itest/lib -I$(B)/gen $(WARN) -o $@ bench/wlbench.c \
 		test/lib/wlclient.c $(B)/gen/xdg-shell-protocol.c $(call pc_libs,wayland-client)
 
-bench: all $(WLBENCH) $(PNGCMP)
+# The process bench/criu-precopy checkpoints (run by hand: it needs the patched CRIU)
+PRECOPY_WRITER := $(B)/bench/precopy-writer
+$(PRECOPY_WRITER): bench/precopy-writer.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_GNU_SOURCE -O2 $(WARN) -o $@ $<
+
+bench: all $(WLBENCH) $(PNGCMP) $(PRECOPY_WRITER)
 	bench/run
 .PHONY: bench

@@ -23,6 +23,8 @@ enum policy {
 	/* a new region for an object that took one at creation (a pointer
 	 * constraint's set_region): the replay gives it to the constructor */
 	P_REGION_ARG,
+	/* requests that add up (a source's offers): kept in order, all */
+	P_LIST,
 };
 
 struct policy_entry {
@@ -71,6 +73,9 @@ static const struct policy_entry policy_table[] = {
 	{ "zwp_primary_selection_source_v1", "offer", P_IGNORE, NULL },
 	{ "zwp_primary_selection_device_v1", "set_selection", P_IGNORE, NULL },
 	{ "xdg_activation_v1", "activate", P_IGNORE, NULL },
+	/* a data-control source is set as the selection again by a replay
+	 * (where the compositor has data-control), with every mime type */
+	{ "zwlr_data_control_source_v1", "offer", P_LIST, NULL },
 	{ "zxdg_toplevel_decoration_v1", "unset_mode", P_SETTER, "set_mode" },
 	{ "zwp_locked_pointer_v1", "set_region", P_REGION_ARG, NULL },
 	{ "zwp_confined_pointer_v1", "set_region", P_REGION_ARG, NULL },
@@ -206,6 +211,36 @@ static int msgcopy_set(struct wlcr_journal *j, struct wlcr_msgcopy **slot,
 	memcpy(c->fds, dups, nfds * sizeof(int));
 	memcpy(c->bytes, bytes, m->size);
 	return 0;
+}
+
+/* Appends a copy of the message (no fds) to obj->list. */
+static int list_add(struct wlcr_journal *j, struct wlcr_object *obj, const uint8_t *bytes,
+		    size_t len)
+{
+	if (len > UINT16_MAX)
+		return -EINVAL;
+	if (obj->nlist == obj->cap_list) {
+		uint32_t cap = obj->cap_list ? obj->cap_list * 2 : 4;
+		struct wlcr_msgcopy **n = realloc(obj->list, cap * sizeof(*n));
+		if (!n)
+			return -ENOMEM;
+		j->bytes += (cap - obj->cap_list) * sizeof(*n);
+		obj->list = n;
+		obj->cap_list = cap;
+	}
+	struct wlcr_msgcopy *c = j_calloc(j, 1, sizeof(*c) + len);
+	if (!c)
+		return -ENOMEM;
+	c->size = (uint16_t)len;
+	memcpy(c->bytes, bytes, len);
+	obj->list[obj->nlist++] = c;
+	return 0;
+}
+
+int wlcr_journal_list_add(struct wlcr_journal *j, struct wlcr_object *obj, const uint8_t *bytes,
+			  size_t len)
+{
+	return list_add(j, obj, bytes, len);
 }
 
 /* ---- regions ----------------------------------------------------------------- */
@@ -627,6 +662,9 @@ static void object_free(struct wlcr_journal *j, struct wlcr_object *obj)
 			msgcopy_free(j, obj->events[i]);
 		if (obj->setters)
 			j_free(j, obj->setters, obj->iface->nrequests * sizeof(void *));
+		for (uint32_t i = 0; i < obj->nlist; i++)
+			msgcopy_free(j, obj->list[i]);
+		j_free(j, obj->list, obj->cap_list * sizeof(void *));
 		if (obj->events)
 			j_free(j, obj->events, obj->iface->nevents * sizeof(void *));
 	}
@@ -981,7 +1019,10 @@ static void source_request(struct wlcr_journal *j, const struct wlcr_object *obj
 		     (m->opcode == WLCR_REQ_wl_data_device_set_selection ||
 		      m->opcode == WLCR_REQ_wl_data_device_start_drag)) ||
 		    (it == &wlcr_iface_zwp_primary_selection_device_v1 &&
-		     m->opcode == WLCR_REQ_zwp_primary_selection_device_v1_set_selection);
+		     m->opcode == WLCR_REQ_zwp_primary_selection_device_v1_set_selection) ||
+		    (it == &wlcr_iface_zwlr_data_control_device_v1 &&
+		     (m->opcode == WLCR_REQ_zwlr_data_control_device_v1_set_selection ||
+		      m->opcode == WLCR_REQ_zwlr_data_control_device_v1_set_primary_selection));
 	struct wlcr_object *src = uses ? wlcr_journal_get(j, m->args[0].u) : NULL;
 	if (src)
 		src->source_in_use = true;
@@ -994,7 +1035,9 @@ static void source_event(struct wlcr_object *obj, const struct wlcr_wire_msg *m)
 	     (m->opcode == WLCR_EVT_wl_data_source_cancelled ||
 	      m->opcode == WLCR_EVT_wl_data_source_dnd_finished)) ||
 	    (it == &wlcr_iface_zwp_primary_selection_source_v1 &&
-	     m->opcode == WLCR_EVT_zwp_primary_selection_source_v1_cancelled))
+	     m->opcode == WLCR_EVT_zwp_primary_selection_source_v1_cancelled) ||
+	    (it == &wlcr_iface_zwlr_data_control_source_v1 &&
+	     m->opcode == WLCR_EVT_zwlr_data_control_source_v1_cancelled))
 		obj->source_in_use = false;
 }
 
@@ -1044,6 +1087,8 @@ int wlcr_journal_request(struct wlcr_journal *j, struct wlcr_object *obj,
 	switch (rp->policy) {
 	case P_IGNORE:
 		return 0;
+	case P_LIST:
+		return list_add(j, obj, bytes, m->size);
 	case P_REGION_ARG:
 		if (region_arg_set(j, obj, m->args[0].u) < 0) {
 			snprintf(err, errlen, "not a wl_region: %u", m->args[0].u);

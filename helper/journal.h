@@ -91,6 +91,11 @@ struct wlcr_object {
 	struct wlcr_msgcopy *ctor;
 	/* last value per request opcode (setters), iface->nrequests slots */
 	struct wlcr_msgcopy **setters;
+	/* requests that add up rather than replace (a data-control source's
+	 * offers): all of them, in order, replayed right after the
+	 * constructor; cap_list slots allocated */
+	struct wlcr_msgcopy **list;
+	uint32_t nlist, cap_list;
 	/* last value per event opcode (what the client was told), for
 	 * replay to send only what differs; iface->nevents slots */
 	struct wlcr_msgcopy **events;
@@ -160,6 +165,9 @@ void *wlcr_journal_alloc(struct wlcr_journal *j, size_t n, size_t size);
 /* *slot = a copy of one wire message (replacing what was there) */
 int wlcr_journal_copy_bytes(struct wlcr_journal *j, struct wlcr_msgcopy **slot,
 			    const uint8_t *bytes, size_t len);
+/* appends a copy of one wire message to obj->list (snapshot load) */
+int wlcr_journal_list_add(struct wlcr_journal *j, struct wlcr_object *obj, const uint8_t *bytes,
+			  size_t len);
 /* a pool record (snapshot load); refs = 0, the caller links it */
 struct wlcr_pool *wlcr_journal_pool_new(struct wlcr_journal *j, uint32_t id);
 void wlcr_journal_pool_ref(struct wlcr_pool *p);

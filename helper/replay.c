@@ -309,10 +309,12 @@ static void end_old_compositor(struct wlcr_client *c)
 		o->gone = o->server_created;
 		if (o->zombie)
 			continue;
-		if (o->source_in_use) {
+		/* a data-control source is set as the selection again
+		 * (phase_objects), or cancelled where it cannot be */
+		if (o->source_in_use && o->iface != &wlcr_iface_zwlr_data_control_source_v1) {
 			if (o->iface == &wlcr_iface_wl_data_source)
 				SEND_DOWN(c, o->id, WLCR_EVT_wl_data_source_cancelled, "");
-			else
+			else if (o->iface == &wlcr_iface_zwp_primary_selection_source_v1)
 				SEND_DOWN(c, o->id,
 					  WLCR_EVT_zwp_primary_selection_source_v1_cancelled, "");
 			o->source_in_use = false;
@@ -322,6 +324,16 @@ static void end_old_compositor(struct wlcr_client *c)
 		else if (o->iface == &wlcr_iface_zwp_primary_selection_device_v1)
 			SEND_DOWN(c, o->id, WLCR_EVT_zwp_primary_selection_device_v1_selection, "o",
 				  0u);
+		else if (o->iface == &wlcr_iface_zwlr_data_control_device_v1) {
+			/* the old compositor's offers die with it; the new one
+			 * tells its selection when the device is made again */
+			SEND_DOWN(c, o->id, WLCR_EVT_zwlr_data_control_device_v1_selection, "o",
+				  0u);
+			if (o->version >= 2)
+				SEND_DOWN(c, o->id,
+					  WLCR_EVT_zwlr_data_control_device_v1_primary_selection,
+					  "o", 0u);
+		}
 		if (o->iface == &wlcr_iface_zwp_text_input_v3)
 			/* the new compositor counts commits from 0 */
 			o->commit_base = o->commits;
@@ -648,6 +660,17 @@ static int create(struct wlcr_client *c, struct wlcr_object *o)
 		return -EINVAL;
 	}
 	int ret = send_up(c, bytes, o->ctor->size, fd);
+	/* requests that add up (a source's offers) come before any use */
+	for (uint32_t i = 0; ret == 0 && i < o->nlist; i++) {
+		const struct wlcr_msgcopy *l = o->list[i];
+		uint16_t op = l->size >= 8 ? (uint16_t)(wlcr_wire_word(l->bytes + 4) & 0xffff) : 0;
+		if (l->size < 8 || wlcr_wire_word(l->bytes) != o->id || op >= o->iface->nrequests) {
+			fail(c, "%s@%u: a listed request that is not its own", o->iface->name,
+			     o->id);
+			return -EINVAL;
+		}
+		ret = send_up(c, l->bytes, l->size, -1);
+	}
 	/* buffers made after a resize lie beyond the first size: the pool
 	 * grows at once, before them */
 	uint64_t size = o->iface == &wlcr_iface_wl_shm_pool ? wlcr_journal_pool_size(o) : 0;
@@ -690,10 +713,27 @@ static bool deps_ready(struct wlcr_client *c, const struct wlcr_object *o, const
 	return true;
 }
 
-/* setters that must not be replayed: a stale serial would be refused */
-static bool skip_setter(const struct wlcr_object *o, uint16_t slot)
+/* A data-control device's selection is set again only to a source that
+ * still is it (not cancelled since, not destroyed): another client's
+ * selection may have replaced it. */
+static bool stale_selection(struct wlcr_client *c, const struct wlcr_object *o, uint16_t slot)
 {
-	return (o->iface == &wlcr_iface_xdg_surface &&
+	if (o->iface != &wlcr_iface_zwlr_data_control_device_v1 ||
+	    (slot != WLCR_REQ_zwlr_data_control_device_v1_set_selection &&
+	     slot != WLCR_REQ_zwlr_data_control_device_v1_set_primary_selection))
+		return false;
+	const struct wlcr_msgcopy *set = o->setters[slot];
+	uint32_t id = set->size >= 12 ? wlcr_wire_word(set->bytes + 8) : 0;
+	const struct wlcr_object *src = id ? wlcr_journal_get(&c->journal, id) : NULL;
+	return !src || src->iface != &wlcr_iface_zwlr_data_control_source_v1 ||
+	       !src->source_in_use || !replayable(src);
+}
+
+/* setters that must not be replayed: a stale serial would be refused */
+static bool skip_setter(struct wlcr_client *c, const struct wlcr_object *o, uint16_t slot)
+{
+	return stale_selection(c, o, slot) ||
+	       (o->iface == &wlcr_iface_xdg_surface &&
 		slot == WLCR_REQ_xdg_surface_ack_configure) ||
 	       /* create() grew the pool already */
 	       (o->iface == &wlcr_iface_wl_shm_pool && slot == WLCR_REQ_wl_shm_pool_resize) ||
@@ -808,6 +848,16 @@ static int phase_objects(struct wlcr_client *c)
 		return -ENOMEM;
 	mark_missing_devices(c, &col);
 	mark_gone(c, &col); /* and what hangs off them */
+	for (size_t i = 0; i < col.n; i++) {
+		/* no data-control here: the app's selection ends, as for
+		 * wl_data_device */
+		struct wlcr_object *o = col.objs[i];
+		if (o->iface == &wlcr_iface_zwlr_data_control_source_v1 && o->source_in_use &&
+		    !o->zombie && !replayable(o)) {
+			SEND_DOWN(c, o->id, WLCR_EVT_zwlr_data_control_source_v1_cancelled, "");
+			o->source_in_use = false;
+		}
+	}
 	uint8_t *done = calloc(c->journal.map.client_len + 1, 1);
 	if (!done) {
 		free(col.objs);
@@ -853,7 +903,7 @@ static int phase_objects(struct wlcr_client *c)
 			break;
 		}
 		for (uint16_t s = 0; o->setters && s < o->iface->nrequests && ret == 0; s++)
-			if (o->setters[s] && !skip_setter(o, s))
+			if (o->setters[s] && !skip_setter(c, o, s))
 				ret = send_setter(c, o, o->setters[s]);
 	}
 	/* xdg roles: a first commit without a buffer asks for a configure */

@@ -284,6 +284,16 @@ static void object_out(struct wlcr_object *obj, void *data)
 		o->setters = messages_out(obj->setters, obj->iface->nrequests, &o->n_setters);
 		o->events = messages_out(obj->events, obj->iface->nevents, &o->n_events);
 	}
+	if (obj->nlist) {
+		o->list = calloc(obj->nlist, sizeof(*o->list));
+		if (!o->list)
+			goto nomem;
+		for (uint32_t i = 0; i < obj->nlist; i++) {
+			if (!bytes_dup(&o->list[i], obj->list[i]->bytes, obj->list[i]->size))
+				goto nomem;
+			o->n_list++;
+		}
+	}
 	if (obj->surface && !(o->surface = surface_out(obj->surface)))
 		goto nomem;
 	if (obj->region)
@@ -481,6 +491,8 @@ static int object_in(struct wlcr_journal *j, const JObject *o, struct wlcr_pool 
 		ret = messages_in(j, obj->setters, iface->nrequests, o->setters, o->n_setters);
 	if (ret == 0 && iface)
 		ret = messages_in(j, obj->events, iface->nevents, o->events, o->n_events);
+	for (size_t i = 0; ret == 0 && i < o->n_list; i++)
+		ret = wlcr_journal_list_add(j, obj, o->list[i].data, o->list[i].len);
 	if (ret == 0 && obj->region)
 		ret = rects_in(j, o->region, o->n_region, obj->region);
 	if (ret == 0 && obj->surface && o->surface) {

@@ -36,6 +36,7 @@ static const struct rh_global old_globals[] = {
 	{ 23, "zwp_idle_inhibit_manager_v1", 1 },
 	{ 24, "zwp_relative_pointer_manager_v1", 1 },
 	{ 25, "zwp_primary_selection_device_manager_v1", 1 },
+	{ 26, "zwlr_data_control_manager_v1", 2 },
 };
 
 /* The one it is restored on: other names in another order, and the old
@@ -57,6 +58,7 @@ static const struct rh_global new_globals[] = {
 	{ 14, "wl_seat", 9 },
 	{ 15, "wp_fractional_scale_manager_v1", 1 },
 	{ 16, "zwp_primary_selection_device_manager_v1", 1 },
+	{ 17, "zwlr_data_control_manager_v1", 2 },
 };
 
 static uint32_t new_name(const char *iface)
@@ -1023,7 +1025,93 @@ static void a_buffer_outlives_its_pools_id_given_to_something_gone(void)
 	rh_finish(&h);
 }
 
+/* ---- data-control ---------------------------------------------------------- */
+
+/* A clipboard owner through data-control (wl-copy): its device (14) holds
+ * an offer of the compositor's, an earlier source (15) was replaced
+ * (cancelled), and its source (16) with two mime types is the selection. */
+static void app_data_control(struct app *a)
+{
+	struct session *s = &a->s;
+	const uint32_t offer = 0xff000000;
+	CHECK(app_toplevel(a) && app_seat_and_pointer(a));
+	CHECK(app_bind(a, "zwlr_data_control_manager_v1", 2, 13));
+	CHECK(REQ(s, 13, WLCR_REQ_zwlr_data_control_manager_v1_get_data_device, "no", 14u, 11u));
+	CHECK(EVT(s, 14, WLCR_EVT_zwlr_data_control_device_v1_data_offer, "n", offer));
+	CHECK(EVT(s, 14, WLCR_EVT_zwlr_data_control_device_v1_selection, "o", offer));
+	CHECK(REQ(s, 13, WLCR_REQ_zwlr_data_control_manager_v1_create_data_source, "n", 15u));
+	CHECK(REQ(s, 15, WLCR_REQ_zwlr_data_control_source_v1_offer, "s", "text/old"));
+	CHECK(REQ(s, 14, WLCR_REQ_zwlr_data_control_device_v1_set_primary_selection, "o", 15u));
+	CHECK(REQ(s, 13, WLCR_REQ_zwlr_data_control_manager_v1_create_data_source, "n", 16u));
+	CHECK(REQ(s, 16, WLCR_REQ_zwlr_data_control_source_v1_offer, "s", "text/plain"));
+	CHECK(REQ(s, 16, WLCR_REQ_zwlr_data_control_source_v1_offer, "s", "UTF8_STRING"));
+	CHECK(REQ(s, 14, WLCR_REQ_zwlr_data_control_device_v1_set_selection, "o", 16u));
+	/* another client's primary selection replaced 15 */
+	CHECK(EVT(s, 15, WLCR_EVT_zwlr_data_control_source_v1_cancelled, ""));
+	CHECK(wlcr_journal_get(&s->c->journal, 16)->source_in_use);
+	CHECK(!wlcr_journal_get(&s->c->journal, 15)->source_in_use);
+}
+
+/* Where the compositor has data-control, the source that was the selection
+ * is the selection again, with every mime type offered before it is set;
+ * the one that was replaced is not set again. */
+static void a_data_control_selection_is_set_again(void)
+{
+	struct app a;
+	struct replay_harness h;
+	app_data_control(&a);
+	struct rh_options o = options();
+	HCHECK(&h, rh_restore(&h, &a.s, &o) == 0);
+	app_finish(&a);
+	int made = rh_find_new(&h.up, 0, "zwlr_data_control_manager_v1.create_data_source", 16);
+	HCHECK(&h, made >= 0);
+	int first = rh_find(&h.up, (size_t)made, "zwlr_data_control_source_v1.offer", 16);
+	int second = rh_find(&h.up, (size_t)first + 1, "zwlr_data_control_source_v1.offer", 16);
+	HCHECK(&h, first > made && second > first);
+	HCHECK(&h, strcmp(rh_str(&h.up, first, 0), "text/plain") == 0);
+	HCHECK(&h, strcmp(rh_str(&h.up, second, 0), "UTF8_STRING") == 0);
+	int set = rh_find(&h.up, 0, "zwlr_data_control_device_v1.set_selection", 14);
+	HCHECK(&h, set > second);
+	HCHECK_EQ(&h, rh_arg(&h.up, set, 0), 16);
+	HCHECK_EQ(&h, rh_count(&h.up, 0, "zwlr_data_control_device_v1.set_primary_selection", 0),
+		  0);
+	/* the app's source lives on; the old compositor's offer is gone */
+	HCHECK_EQ(&h, rh_count(&h.down, 0, "zwlr_data_control_source_v1.cancelled", 0), 0);
+	int sel = rh_find(&h.down, 0, "zwlr_data_control_device_v1.selection", 14);
+	HCHECK(&h, sel >= 0);
+	HCHECK_EQ(&h, rh_arg(&h.down, sel, 0), 0);
+	HCHECK(&h, !h.error[0]);
+	rh_finish(&h);
+}
+
+/* A compositor without data-control: the app's selection is cancelled, as
+ * for wl_data_device, and nothing of data-control reaches the compositor. */
+static void a_data_control_selection_ends_without_data_control(void)
+{
+	struct app a;
+	struct replay_harness h;
+	app_data_control(&a);
+	struct rh_global globals[N(new_globals)];
+	size_t n = 0;
+	for (size_t i = 0; i < N(new_globals); i++)
+		if (strcmp(new_globals[i].interface, "zwlr_data_control_manager_v1") != 0)
+			globals[n++] = new_globals[i];
+	struct rh_options o = options();
+	o.globals = globals;
+	o.nglobals = n;
+	HCHECK(&h, rh_restore(&h, &a.s, &o) == 0);
+	app_finish(&a);
+	HCHECK_EQ(&h, rh_count(&h.up, 0, "zwlr_data_control_manager_v1.create_data_source", 0), 0);
+	HCHECK(&h, rh_find(&h.down, 0, "zwlr_data_control_source_v1.cancelled", 16) >= 0);
+	HCHECK_EQ(&h, rh_count(&h.down, 0, "zwlr_data_control_source_v1.cancelled", 15), 0);
+	HCHECK(&h, !h.error[0]);
+	rh_finish(&h);
+}
+
 static const struct unit_case cases[] = {
+	{ "a data-control selection is set again", a_data_control_selection_is_set_again },
+	{ "a data-control selection ends without data-control",
+	  a_data_control_selection_ends_without_data_control },
 	{ "a buffer outlives its pool's id given to something gone",
 	  a_buffer_outlives_its_pools_id_given_to_something_gone },
 	{ "a stand-in pool waits for the late wl_shm it goes through",

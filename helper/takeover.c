@@ -235,6 +235,13 @@ void wlcr_takeover_upstream_lost(struct wlcr_client *c, const char *why)
 		wlcr_client_close(c, why);
 		return;
 	}
+	if (c->journal.not_checkpointable) {
+		/* its journal cannot rebuild it: waiting would not help */
+		snprintf(msg, sizeof(msg), "%s; it cannot be replayed: %s", why,
+			 c->journal.not_checkpointable);
+		wlcr_client_close(c, msg);
+		return;
+	}
 	wait_for(c, why, c->up.fd >= 0);
 }
 
@@ -356,6 +363,11 @@ int wlcr_takeover_move(struct wlcr_client *c, const char *path, struct wlcr_repl
 		snprintf(err, errlen, "client %u is %s", c->index,
 			 c->quiesced ? "being dumped" : wlcr_client_state_name(c));
 		return -EBUSY;
+	}
+	if (c->journal.not_checkpointable) {
+		snprintf(err, errlen, "client %u cannot be replayed: %s", c->index,
+			 c->journal.not_checkpointable);
+		return -EOPNOTSUPP;
 	}
 	struct wlcr_upstream *to = wlcr_upstream_get(c->proxy, path);
 	if (!to) {

@@ -81,8 +81,12 @@ wt_log "the app runs as host uid 100000: $(grep -E '^Uid' "/proc/$upid/status")"
 # podman 4.3 writes its checkpoint where only host root may read, and the restored task,
 # root of its user namespace, opens images itself ("Unable to open timens-0.img: Permission
 # denied" for any container with --uidmap, with or without wlcr): they become its mapped root's.
+# And others must be able to search the directory: criu's restored root task opens
+# timens-0.img (prepare_timens() in cr-restore.c) before it waits for its user namespace's uid
+# map to be written, so it may still be nobody then; with the mode podman gives (0600) that
+# failed 1 run in 4 here, with the same "Permission denied". A race in criu, not wlcr's.
 udir=$(ct_in A podman inspect --format '{{.StaticDir}}' "$uname")
-CT_BEFORE_RESTORE="chown -R 100000:100000 $udir/checkpoint"
+CT_BEFORE_RESTORE="chown -R 100000:100000 $udir/checkpoint && chmod 0711 $udir/checkpoint"
 ct_podman_round "$uname" 1
 ct_window_same "clickdot in a container with --uidmap, after podman restore" \
 	"$WT_DIR/before-uidmap.png" "$before"

@@ -25,7 +25,7 @@ for round in 1 2; do
 		wt_fail "docker checkpoint create failed"
 	wt_wait_for 10 "the container's processes to go" "! wt_alive $pid"
 	wt_wait_for 10 "the window to go" e2e_gone
-	ct_in A "$CT_DOCKER" start --checkpoint cp$round "$name" ||
+	ct_docker_start_checkpoint A cp$round "$name" ||
 		wt_fail "docker start --checkpoint failed"
 	pid=$(ct_in A "$CT_DOCKER" inspect --format '{{.State.Pid}}' "$name")
 	ct_window_same "round $round: foot before docker checkpoint and after docker start --checkpoint" \

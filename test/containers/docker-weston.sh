@@ -31,7 +31,7 @@ for round in 1 2; do
 	wt_wait_for 10 "the container's processes to go" "! wt_alive $pid"
 	wt_wait_for 10 "the window to go" e2e_gone
 	t2=$(wt__now_us)
-	ct_in A "$CT_DOCKER" start --checkpoint cp$round "$name" ||
+	ct_docker_start_checkpoint A cp$round "$name" ||
 		wt_fail "docker start --checkpoint failed"
 	t3=$(wt__now_us)
 	log=$WLCR_DOCKER_ROOT/containerd/daemon/io.containerd.runtime.v2.task/moby/$id/restore.log

@@ -143,23 +143,6 @@ static const struct wlcr_name *check_bind(struct wlcr_client *c, const struct wl
 	return n;
 }
 
-/* --allow-unknown: a message on an object without a table. Its fd count is
- * unknown, so every fd already queued goes with it (fds arrive no later
- * than their bytes). Returns false when the client was closed. */
-static bool forward_unparsed(struct wlcr_client *c, struct wlcr_conn *from, struct wlcr_conn *to,
-			     const uint8_t *bytes, uint16_t size)
-{
-	int fds[WLCR_MAX_FDS_OUT];
-	unsigned n = 0;
-	while (wlcr_fdq_count(&from->in_fds) && n < WLCR_MAX_FDS_OUT)
-		fds[n++] = wlcr_fdq_pop(&from->in_fds);
-	if (wlcr_conn_write(to, bytes, size, fds, n) < 0) {
-		wlcr_client_close(c, "out of memory");
-		return false;
-	}
-	return true;
-}
-
 /* ---- server ids after a restore ---------------------------------------- */
 
 static uint32_t up_to_down(const struct wlcr_client *c, uint32_t id)
@@ -364,10 +347,6 @@ static bool handle_request(struct wlcr_client *c, uint8_t *bytes, uint16_t size,
 		post_error(c, 1, DISPLAY_ERROR_INVALID_OBJECT, "invalid object %u", sender);
 		return false;
 	}
-	if (!obj->iface) {
-		c->journal.requests++;
-		return forward_unparsed(c, &c->down, &c->up, bytes, size);
-	}
 	const struct wlcr_interface *it = obj->iface;
 	if (opcode >= it->nrequests) {
 		post_error(c, sender, DISPLAY_ERROR_INVALID_METHOD,
@@ -506,8 +485,15 @@ static bool rewrite_registry_event(struct wlcr_client *c, const struct wlcr_wire
 			return false;
 		}
 		if (g->hidden) {
-			wlcr_debug("client %u: hiding global %s: %s", c->index, g->interface,
-				   g->hidden_why);
+			/* once per global: people need to know why an app
+			 * finds no such interface through the proxy */
+			if (!g->told)
+				wlcr_info("hiding %s version %u of %s (%s)", g->interface,
+					  g->upstream_version, c->upstream->path, g->hidden_why);
+			else
+				wlcr_debug("client %u: hiding global %s: %s", c->index,
+					   g->interface, g->hidden_why);
+			g->told = true;
 			return false;
 		}
 		struct wlcr_name *n = wlcr_names_by_upstream(names, m->args[0].u);
@@ -615,10 +601,6 @@ static bool handle_event(struct wlcr_client *c, uint8_t *bytes, uint16_t size, u
 		wlcr_debug("client %u: dropping event %u for unknown object %u", c->index, opcode,
 			   sender);
 		return true;
-	}
-	if (!obj->iface) {
-		c->journal.events++;
-		return forward_unparsed(c, &c->up, &c->down, bytes, size);
 	}
 	const struct wlcr_interface *it = obj->iface;
 	if (opcode >= it->nevents ||

@@ -139,6 +139,16 @@ static int policies_init(void)
 	return 0;
 }
 
+/* An interface read from XML at start-up (helper/protoload.h) has the
+ * defaults: setters, and requests with fds that make nothing ignored. */
+static struct req_policy policy_of(const struct wlcr_interface *it, uint16_t op)
+{
+	if (it->index < wlcr_interfaces_count)
+		return policies[it->index][op];
+	bool action = it->requests[op].nfds && it->requests[op].new_id_arg < 0;
+	return (struct req_policy){ action ? P_IGNORE : P_SETTER, op };
+}
+
 /* ---- allocation with accounting ------------------------------------------ */
 
 static void *j_calloc(struct wlcr_journal *j, size_t n, size_t size)
@@ -841,10 +851,13 @@ static int create_from(struct wlcr_journal *j, struct wlcr_object *creator,
 	uint32_t version = creator->version;
 
 	if (!iface) {
+		/* a bind: the proxy advertises only globals it has a table for */
 		iface = wlcr_interface_find(m->new_iface_name);
 		version = m->new_version;
-		if (!iface && !j->not_checkpointable)
-			j->not_checkpointable = "bound an interface wlcr cannot journal";
+		if (!iface) {
+			snprintf(err, errlen, "no protocol table for %s", m->new_iface_name);
+			return -EINVAL;
+		}
 	}
 	if (m->new_id >= WLCR_SERVER_ID_MIN) {
 		struct wlcr_object *old = wlcr_objmap_get(&j->map, m->new_id);
@@ -1040,7 +1053,7 @@ int wlcr_journal_request(struct wlcr_journal *j, struct wlcr_object *obj,
 	if (obj->iface == &wlcr_iface_zwp_text_input_v3 &&
 	    m->opcode == WLCR_REQ_zwp_text_input_v3_commit)
 		obj->commits++;
-	struct req_policy *rp = &policies[obj->iface->index][m->opcode];
+	struct req_policy policy = policy_of(obj->iface, m->opcode), *rp = &policy;
 	switch (rp->policy) {
 	case P_IGNORE:
 		return 0;

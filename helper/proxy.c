@@ -149,7 +149,7 @@ int wlcr_proxy_init(struct wlcr_proxy *proxy, const struct wlcr_proxy_options *o
 		 * it again (helper/upstream.c) */
 		struct wlcr_registry probe;
 		int line = 0;
-		ret = wlcr_registry_init(&probe, opt->shm_only, opt->allow_unknown);
+		ret = wlcr_registry_init(&probe, opt->shm_only);
 		if (ret == 0)
 			ret = wlcr_registry_load_compat(&probe, opt->compat_file, &line);
 		wlcr_registry_finish(&probe);

@@ -20,7 +20,10 @@ struct wlcr_proxy_options {
 	const char *upstream;	 /* name under $XDG_RUNTIME_DIR, or an absolute path */
 	int ready_fd;		 /* -1: none */
 	bool shm_only;
-	bool allow_unknown;
+	/* --protocol-dir: where protocol XML the build does not know is read
+	 * first (helper/protoload.h), before the standard directories */
+	const char **protocol_dirs;
+	size_t nprotocol_dirs;
 	const char *compat_file;
 	/* bytes queued towards one side after which the proxy stops reading
 	 * from the other side of that client */

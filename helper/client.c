@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "foreign.h"
 #include "log.h"
 #include "protocols.h"
 #include "proxy.h"
@@ -328,6 +329,22 @@ static void note_commit(struct wlcr_client *c)
 		c->first_commit_ns = c->last_commit_ns;
 }
 
+/* import(id, handle): a handle an app was given before a replay of the
+ * app that exported it stands for another one now (helper/foreign.h); the
+ * journal keeps the app's. Returns false when the client was closed. */
+static bool import_handle(struct wlcr_client *c, const uint8_t *bytes, const struct wlcr_wire_msg *m)
+{
+	uint8_t out[WLCR_MAX_MESSAGE];
+	const char *up = wlcr_foreign_lookup(c->proxy, m->args[1].str);
+	int n = wlcr_wire_build(out, sizeof(out), wlcr_wire_word(bytes), m->opcode, "ns",
+				m->args[0].u, up ? up : "");
+	if (n < 0 || wlcr_conn_write(&c->up, out, (size_t)n, NULL, 0) < 0) {
+		wlcr_client_close(c, "out of memory");
+		return false;
+	}
+	return true;
+}
+
 /* Handles one complete request. Returns false when the client was closed. */
 static bool handle_request(struct wlcr_client *c, uint8_t *bytes, uint16_t size, uint32_t sender,
 			   uint16_t opcode)
@@ -423,8 +440,10 @@ static bool handle_request(struct wlcr_client *c, uint8_t *bytes, uint16_t size,
 		close_fds(fds, m.nfds);
 		struct wlcr_object *made =
 			m.new_id ? wlcr_journal_get(&c->journal, m.new_id) : NULL;
-		if (made)
+		if (made) {
 			made->gone = true;
+			wlcr_replay_answer_inert(c, made, true);
+		}
 		if (msg->flags & WLCR_MSG_DESTRUCTOR && sender < WLCR_SERVER_ID_MIN) {
 			uint8_t ev[12];
 			int n = wlcr_wire_build(ev, sizeof(ev), 1, WLCR_EVT_wl_display_delete_id,
@@ -462,6 +481,10 @@ static bool handle_request(struct wlcr_client *c, uint8_t *bytes, uint16_t size,
 			   m.nfds);
 	if (it == &wlcr_iface_wl_surface && opcode == WLCR_REQ_wl_surface_commit)
 		note_commit(c);
+	if ((it == &wlcr_iface_zxdg_importer_v1 && opcode == WLCR_REQ_zxdg_importer_v1_import) ||
+	    (it == &wlcr_iface_zxdg_importer_v2 &&
+	     opcode == WLCR_REQ_zxdg_importer_v2_import_toplevel))
+		return import_handle(c, bytes, &m);
 	if (wlcr_conn_write(&c->up, bytes, size, fds, m.nfds) < 0) {
 		wlcr_client_close(c, "out of memory");
 		return false;

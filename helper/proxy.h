@@ -12,6 +12,7 @@
 
 struct wlcr_client;
 struct wlcr_control;
+struct wlcr_foreign_handle;
 struct wlcr_restore;
 struct wlcr_upstream;
 
@@ -63,6 +64,10 @@ struct wlcr_proxy {
 	struct wlcr_restore *restores; /* images registered, not yet claimed */
 	uint32_t next_index;
 	size_t nclients;
+	/* xdg-foreign handles the app knows and what they stand for on the
+	 * compositor now (helper/foreign.h) */
+	struct wlcr_foreign_handle *foreign;
+	size_t nforeign;
 };
 
 int wlcr_proxy_init(struct wlcr_proxy *proxy, const struct wlcr_proxy_options *opt);

@@ -19,7 +19,7 @@ CLIENT_DEPS := helper/client.c helper/accept.c helper/proxy.c helper/upstream.c 
 	helper/takeover.c helper/restore.c helper/names.c helper/journal.c helper/objmap.c \
 	helper/wire.c helper/conn.c \
 	helper/loop.c helper/registry.c helper/record.c helper/replay.c helper/snapshot.c \
-	helper/control.c helper/serials.c helper/protoload.c helper/protoxml.c \
+	helper/control.c helper/serials.c helper/foreign.c helper/protoload.c helper/protoxml.c \
 	common/log.c common/ctl.c common/unix.c
 unit_deps_journal  := $(CLIENT_DEPS) test/unit/session.c
 unit_deps_client   := $(CLIENT_DEPS) test/unit/session.c

@@ -438,10 +438,6 @@ static int object_in(struct wlcr_journal *j, const JObject *o, struct wlcr_pool 
 		iface = wlcr_interface_find(o->interface);
 		if (!iface)
 			return -ENOENT;
-		/* an older XML than the one the app ran with: its messages
-		 * may not all be known here */
-		if (o->version > iface->version)
-			return -ERANGE;
 	} else {
 		return -ENOENT; /* only wl_display (id 1) is made without one */
 	}
@@ -563,14 +559,12 @@ int wlcr_snapshot_load(struct wlcr_journal *j, const Image *img, char *err, size
 			const struct wlcr_interface *have =
 				o->interface ? wlcr_interface_find(o->interface) : NULL;
 			free(recs);
-			if (ret == -ENOENT || ret == -ERANGE)
+			if (ret == -ENOENT && !have)
 				/* named, with what would make it restorable */
 				snprintf(err, errlen,
-					 "the app uses %s version %u, and this wlcr-proxy has %s: "
-					 "give it the protocol's XML (--protocol-dir)",
-					 o->interface ? o->interface : "an object without interface",
-					 o->version,
-					 have ? "an older version of it" : "no protocol table for it");
+					 "the app uses %s, and this wlcr-proxy has no protocol "
+					 "table for it: give it the protocol's XML (--protocol-dir)",
+					 o->interface ? o->interface : "an object without interface");
 			else
 				snprintf(err, errlen, "object %u (%s): %s", o->id,
 					 o->interface ? o->interface : "?",

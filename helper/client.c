@@ -332,7 +332,8 @@ static void note_commit(struct wlcr_client *c)
 /* import(id, handle): a handle an app was given before a replay of the
  * app that exported it stands for another one now (helper/foreign.h); the
  * journal keeps the app's. Returns false when the client was closed. */
-static bool import_handle(struct wlcr_client *c, const uint8_t *bytes, const struct wlcr_wire_msg *m)
+static bool import_handle(struct wlcr_client *c, const uint8_t *bytes,
+			  const struct wlcr_wire_msg *m)
 {
 	uint8_t out[WLCR_MAX_MESSAGE];
 	const char *up = wlcr_foreign_lookup(c->proxy, m->args[1].str);

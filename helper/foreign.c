@@ -23,8 +23,7 @@ int wlcr_foreign_set(struct wlcr_proxy *proxy, const char *app, const char *up)
 		h->up = u;
 		return 0;
 	}
-	struct wlcr_foreign_handle *v =
-		realloc(proxy->foreign, (proxy->nforeign + 1) * sizeof(*v));
+	struct wlcr_foreign_handle *v = realloc(proxy->foreign, (proxy->nforeign + 1) * sizeof(*v));
 	if (!v)
 		return -ENOMEM;
 	proxy->foreign = v;

@@ -1066,7 +1066,8 @@ static void episode_event(struct wlcr_object *obj, const struct wlcr_wire_msg *m
 		obj->focus = m->opcode == WLCR_EVT_zwp_keyboard_shortcuts_inhibitor_v1_active;
 	} else if (it == &wlcr_iface_ext_idle_notification_v1) {
 		obj->focus = m->opcode == WLCR_EVT_ext_idle_notification_v1_idled;
-	} else if ((it == &wlcr_iface_zwp_tablet_v2 && m->opcode == WLCR_EVT_zwp_tablet_v2_removed) ||
+	} else if ((it == &wlcr_iface_zwp_tablet_v2 &&
+		    m->opcode == WLCR_EVT_zwp_tablet_v2_removed) ||
 		   (it == &wlcr_iface_zwp_tablet_tool_v2 &&
 		    m->opcode == WLCR_EVT_zwp_tablet_tool_v2_removed) ||
 		   (it == &wlcr_iface_zwp_tablet_pad_v2 &&

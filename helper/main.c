@@ -153,8 +153,8 @@ int main(int argc, char **argv)
 					"--protocol-dir DIR\n");
 			return 2;
 		case OPT_PROTOCOL_DIR: {
-			const char **d = realloc(opt.protocol_dirs,
-						 (opt.nprotocol_dirs + 1) * sizeof(*d));
+			const char **d =
+				realloc(opt.protocol_dirs, (opt.nprotocol_dirs + 1) * sizeof(*d));
 			if (!d) {
 				fprintf(stderr, "wlcr-proxy: out of memory\n");
 				return 1;

@@ -195,7 +195,8 @@ static struct rt_iface *rt_new(const struct wlcr_protoxml_iface *x)
 	r->it.events = x->nevt ? r->msgs + x->nreq : NULL;
 	struct wlcr_arg *a = r->args;
 	for (size_t j = 0; j < nmsgs; j++) {
-		const struct wlcr_protoxml_msg *xm = j < x->nreq ? &x->req[j] : &x->evt[j - x->nreq];
+		const struct wlcr_protoxml_msg *xm =
+			j < x->nreq ? &x->req[j] : &x->evt[j - x->nreq];
 		struct wlcr_message *m = &r->msgs[j];
 		m->name = xm->name;
 		m->since = (uint16_t)xm->since;
@@ -224,7 +225,8 @@ static const char *resolve(struct rt_iface *r)
 	const struct wlcr_protoxml_iface *x = r->xml;
 	struct wlcr_arg *a = r->args;
 	for (size_t j = 0; j < x->nreq + x->nevt; j++) {
-		const struct wlcr_protoxml_msg *xm = j < x->nreq ? &x->req[j] : &x->evt[j - x->nreq];
+		const struct wlcr_protoxml_msg *xm =
+			j < x->nreq ? &x->req[j] : &x->evt[j - x->nreq];
 		for (size_t k = 0; k < xm->nargs; k++, a++) {
 			const char *want = xm->args[k].iface;
 			if (!want)
@@ -250,7 +252,8 @@ static int build_tables(void)
 		return -ENOMEM;
 	for (size_t i = 0; i < rt.px.n; i++) {
 		const struct wlcr_protoxml_iface *x = &rt.px.ifaces[i];
-		if (wlcr_interface_find_builtin(x->name) || rt_by_name(x->name) || rejected(x->name))
+		if (wlcr_interface_find_builtin(x->name) || rt_by_name(x->name) ||
+		    rejected(x->name))
 			continue; /* the first definition wins, a built-in one always */
 		if (wlcr_protoxml_check(x, err, sizeof(err)) < 0 || x->nreq > UINT16_MAX ||
 		    x->nevt > UINT16_MAX) {
@@ -273,8 +276,8 @@ static int build_tables(void)
 			wlcr_warn("protocol XML left out: %s: %s names %s, which no protocol XML "
 				  "defines",
 				  rt.v[i]->xml->file, rt.v[i]->it.name, missing);
-			if (reject(rt.v[i]->xml, "names an interface no protocol XML defines:",
-				   missing) < 0)
+			if (reject(rt.v[i]->xml,
+				   "names an interface no protocol XML defines:", missing) < 0)
 				return -ENOMEM;
 			rt_free(rt.v[i]);
 			rt.v[i] = NULL;

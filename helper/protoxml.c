@@ -56,9 +56,10 @@ static char arg_kind(const char *type)
 		const char *name;
 		char kind;
 	} kinds[] = {
-		{ "int", WLCR_ARG_INT },     { "uint", WLCR_ARG_UINT },	    { "fixed", WLCR_ARG_FIXED },
-		{ "string", WLCR_ARG_STRING }, { "object", WLCR_ARG_OBJECT }, { "new_id", WLCR_ARG_NEW_ID },
-		{ "array", WLCR_ARG_ARRAY }, { "fd", WLCR_ARG_FD },
+		{ "int", WLCR_ARG_INT },       { "uint", WLCR_ARG_UINT },
+		{ "fixed", WLCR_ARG_FIXED },   { "string", WLCR_ARG_STRING },
+		{ "object", WLCR_ARG_OBJECT }, { "new_id", WLCR_ARG_NEW_ID },
+		{ "array", WLCR_ARG_ARRAY },   { "fd", WLCR_ARG_FD },
 	};
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (strcmp(kinds[i].name, type) == 0)
@@ -102,8 +103,8 @@ static void on_start(void *data, const char *el, const char **atts)
 			return;
 		}
 		struct wlcr_protoxml *px = st->px;
-		struct wlcr_protoxml_iface *it = grow((void **)&px->ifaces, &px->n, &px->cap,
-						      sizeof(*px->ifaces));
+		struct wlcr_protoxml_iface *it =
+			grow((void **)&px->ifaces, &px->n, &px->cap, sizeof(*px->ifaces));
 		if (!it || !(it->name = strdup(name))) {
 			stop(st, -ENOMEM, "out of memory", NULL);
 			return;
@@ -118,8 +119,9 @@ static void on_start(void *data, const char *el, const char **atts)
 			return;
 		}
 		bool is_req = el[0] == 'r';
-		struct wlcr_protoxml_msg *m = grow((void **)(is_req ? &it->req : &it->evt),
-						   is_req ? &it->nreq : &it->nevt, NULL, sizeof(*m));
+		struct wlcr_protoxml_msg *m =
+			grow((void **)(is_req ? &it->req : &it->evt),
+			     is_req ? &it->nreq : &it->nevt, NULL, sizeof(*m));
 		if (!m || !(m->name = strdup(name))) {
 			stop(st, -ENOMEM, "out of memory", NULL);
 			return;

@@ -43,8 +43,7 @@ struct wlcr_protoxml {
 /* Adds the interfaces of one XML file to px. On error px keeps what it had
  * before the call; returns 0, -ENOMEM, or -EINVAL/-errno with err filled in
  * ("FILE:LINE: what"). */
-int wlcr_protoxml_parse_file(struct wlcr_protoxml *px, const char *path, char *err,
-			     size_t errlen);
+int wlcr_protoxml_parse_file(struct wlcr_protoxml *px, const char *path, char *err, size_t errlen);
 void wlcr_protoxml_finish(struct wlcr_protoxml *px);
 
 /* What the wire walker (helper/wire.c) can take: at most one new_id per

@@ -17,7 +17,7 @@ struct wlcr_global {
 	uint32_t version;	   /* advertised: clamped */
 	uint32_t upstream_version; /* what the compositor offers */
 	bool hidden;
-	bool told;	    /* why it is hidden was logged */
+	bool told;	      /* why it is hidden was logged */
 	char hidden_why[240]; /* why it is hidden, for people */
 };
 

@@ -1435,7 +1435,8 @@ static bool same_layer_size(const struct wlcr_object *o, const struct wlcr_wire_
 {
 	const struct wlcr_msgcopy *k =
 		o->events ? o->events[WLCR_EVT_zwlr_layer_surface_v1_configure] : NULL;
-	return k && k->size == 20 && m->size == 20 && wlcr_wire_word(k->bytes + 12) == m->args[1].u &&
+	return k && k->size == 20 && m->size == 20 &&
+	       wlcr_wire_word(k->bytes + 12) == m->args[1].u &&
 	       wlcr_wire_word(k->bytes + 16) == m->args[2].u;
 }
 
@@ -1443,8 +1444,8 @@ static bool same_layer_size(const struct wlcr_object *o, const struct wlcr_wire_
 static const char *known_string(const struct wlcr_object *o, uint16_t opcode, unsigned arg)
 {
 	static uint8_t copy[WLCR_MAX_MESSAGE];
-	const struct wlcr_msgcopy *k = o->events && opcode < o->iface->nevents ? o->events[opcode]
-									      : NULL;
+	const struct wlcr_msgcopy *k =
+		o->events && opcode < o->iface->nevents ? o->events[opcode] : NULL;
 	struct wlcr_wire_msg m;
 	char err[64];
 	if (!k || k->size > sizeof(copy))

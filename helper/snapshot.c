@@ -561,10 +561,11 @@ int wlcr_snapshot_load(struct wlcr_journal *j, const Image *img, char *err, size
 			free(recs);
 			if (ret == -ENOENT && !have)
 				/* named, with what would make it restorable */
-				snprintf(err, errlen,
-					 "the app uses %s, and this wlcr-proxy has no protocol "
-					 "table for it: give it the protocol's XML (--protocol-dir)",
-					 o->interface ? o->interface : "an object without interface");
+				snprintf(
+					err, errlen,
+					"the app uses %s, and this wlcr-proxy has no protocol "
+					"table for it: give it the protocol's XML (--protocol-dir)",
+					o->interface ? o->interface : "an object without interface");
 			else
 				snprintf(err, errlen, "object %u (%s): %s", o->id,
 					 o->interface ? o->interface : "?",

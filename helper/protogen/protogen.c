@@ -16,7 +16,7 @@
 #include "protoxml.h"
 
 static struct wlcr_protoxml px;
-#define ifaces (px.ifaces)
+#define ifaces	(px.ifaces)
 #define nifaces (px.n)
 
 static void die(const char *fmt, ...)

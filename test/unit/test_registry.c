@@ -78,7 +78,8 @@ static void unknown_and_gpu_globals_are_hidden(void)
 	CHECK(!wlcr_registry_from_upstream(&reg, 4, "wl_shm", 1)->hidden);
 	wlcr_registry_finish(&reg);
 	CHECK(wlcr_registry_init(&reg, false) == 0);
-	const struct wlcr_global *g = wlcr_registry_from_upstream(&reg, 3, "weston_desktop_shell", 1);
+	const struct wlcr_global *g =
+		wlcr_registry_from_upstream(&reg, 3, "weston_desktop_shell", 1);
 	/* the reason tells how to make it usable */
 	CHECK(g->hidden && strstr(g->hidden_why, "--protocol-dir"));
 	CHECK(!wlcr_registry_from_upstream(&reg, 1, "zwp_linux_dmabuf_v1", 4)->hidden);
@@ -156,7 +157,8 @@ static void protocol_xml_read_at_start_up_makes_a_global_usable(void)
 
 	struct wlcr_registry reg;
 	CHECK(wlcr_registry_init(&reg, false) == 0);
-	const struct wlcr_global *g = wlcr_registry_from_upstream(&reg, 1, "wlcr_echo_manager_v1", 5);
+	const struct wlcr_global *g =
+		wlcr_registry_from_upstream(&reg, 1, "wlcr_echo_manager_v1", 5);
 	CHECK(!g->hidden);
 	CHECK_EQ(g->version, 2); /* clamped to what the XML describes */
 	g = wlcr_registry_from_upstream(&reg, 2, "wlcr_orphan_v1", 1);

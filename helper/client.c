@@ -329,6 +329,21 @@ static void note_commit(struct wlcr_client *c)
 		c->first_commit_ns = c->last_commit_ns;
 }
 
+/* Whether an object argument is inert: not on this compositor since the
+ * last replay. */
+static bool names_gone(const struct wlcr_client *c, const struct wlcr_wire_msg *m)
+{
+	for (unsigned i = 0; c->replayed && i < m->msg->nargs; i++) {
+		const struct wlcr_object *o =
+			m->msg->args[i].kind == WLCR_ARG_OBJECT && m->args[i].u
+				? wlcr_journal_get(&c->journal, m->args[i].u)
+				: NULL;
+		if (o && o->gone)
+			return true;
+	}
+	return false;
+}
+
 /* import(id, handle): a handle an app was given before a replay of the
  * app that exported it stands for another one now (helper/foreign.h); the
  * journal keeps the app's. Returns false when the client was closed. */
@@ -417,9 +432,13 @@ static bool handle_request(struct wlcr_client *c, uint8_t *bytes, uint16_t size,
 		close_fds(fds, m.nfds);
 		return true;
 	}
-	/* a bind of a global this compositor lacks makes an inert object */
-	bool gone = obj->gone || (it == &wlcr_iface_wl_registry &&
-				  opcode == WLCR_REQ_wl_registry_bind && !bind_to);
+	/* a bind of a global this compositor lacks makes an inert object, and
+	 * so does a request naming an inert object (a text input activated on
+	 * an emulated seat): the compositor does not know it */
+	bool gone = obj->gone ||
+		    (it == &wlcr_iface_wl_registry && opcode == WLCR_REQ_wl_registry_bind &&
+		     !bind_to) ||
+		    (!(msg->flags & WLCR_MSG_DESTRUCTOR) && names_gone(c, &m));
 	if (wlcr_journal_request(&c->journal, obj, &m, bytes, fds, err, sizeof(err)) < 0) {
 		close_fds(fds, m.nfds);
 		post_error(c, sender, DISPLAY_ERROR_INVALID_METHOD, "%s@%u.%s: %s", it->name,

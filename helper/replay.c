@@ -1221,6 +1221,9 @@ void wlcr_replay_answer_inert(struct wlcr_client *c, struct wlcr_object *o, bool
 		/* what a compositor answers a handle it does not know */
 		SEND_DOWN(c, o->id, 0, "");
 		o->defunct = true;
+	} else if (it == &wlcr_iface_xdg_popup && made_now) {
+		/* a popup of a popup the restore closed */
+		SEND_DOWN(c, o->id, WLCR_EVT_xdg_popup_popup_done, "");
 	} else if (it == &wlcr_iface_zwlr_layer_surface_v1 && made_now) {
 		/* made here, where no layer shell shows it: the protocol's
 		 * own end, which the app may answer by making another. One

@@ -32,7 +32,8 @@ LDFLAGS	+= -fsanitize=address,undefined
 endif
 
 PROTO_PKGS := libprotobuf-c
-PROXY_PKGS := libprotobuf-c pixman-1
+# expat: protocol XML read at start-up (helper/protoload.c)
+PROXY_PKGS := libprotobuf-c pixman-1 expat
 # gnutls: the migration channel's mutual TLS and wlcr keygen
 CLI_PKGS   := libprotobuf-c gnutls
 PLUGIN_PKGS := libprotobuf-c libnl-3.0
@@ -41,6 +42,8 @@ pc_libs = $(shell $(PKG_CONFIG) --libs $(1))
 
 WAYLAND_XML := $(shell $(PKG_CONFIG) --variable=pkgdatadir wayland-scanner)/wayland.xml
 WP := $(shell $(PKG_CONFIG) --variable=pkgdatadir wayland-protocols)
+# plasma-wayland-protocols (KDE's server-side decoration) has no .pc file
+PLASMA_WP ?= /usr/share/plasma-wayland-protocols
 # Every protocol the proxy can parse and journal. Order does not matter.
 PROTOCOL_XML := $(WAYLAND_XML) \
 	$(WP)/stable/xdg-shell/xdg-shell.xml \
@@ -57,6 +60,15 @@ PROTOCOL_XML := $(WAYLAND_XML) \
 	$(WP)/staging/fractional-scale/fractional-scale-v1.xml \
 	$(WP)/staging/xdg-activation/xdg-activation-v1.xml \
 	$(WP)/staging/single-pixel-buffer/single-pixel-buffer-v1.xml \
+	$(WP)/unstable/tablet/tablet-unstable-v2.xml \
+	$(WP)/unstable/pointer-gestures/pointer-gestures-unstable-v1.xml \
+	$(WP)/unstable/xdg-foreign/xdg-foreign-unstable-v1.xml \
+	$(WP)/unstable/xdg-foreign/xdg-foreign-unstable-v2.xml \
+	$(WP)/unstable/keyboard-shortcuts-inhibit/keyboard-shortcuts-inhibit-unstable-v1.xml \
+	$(WP)/staging/content-type/content-type-v1.xml \
+	$(WP)/staging/tearing-control/tearing-control-v1.xml \
+	$(WP)/staging/ext-idle-notify/ext-idle-notify-v1.xml \
+	$(PLASMA_WP)/server-decoration.xml \
 	$(wildcard protocol/*.xml)
 
 COMMON_SRC := $(wildcard common/*.c)
@@ -86,10 +98,12 @@ all: $(PROXY) $(CLI) $(PLUGIN)
 
 # ---- generated code --------------------------------------------------------
 
-$(PROTOGEN): helper/protogen/protogen.c
+# the XML parser is the proxy's own (helper/protoxml.c), which reads
+# protocol XML at start-up too
+$(PROTOGEN): helper/protogen/protogen.c helper/protoxml.c helper/protoxml.h helper/protocol.h
 	@mkdir -p $(@D)
-	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O1 -g $(if $(filter 1,$(SANITIZE)),,) \
-		-o $@ $< $(call pc_libs,expat)
+	$(CC) -std=c11 -D_GNU_SOURCE -Ihelper $(WARN) -O1 -g \
+		-o $@ helper/protogen/protogen.c helper/protoxml.c $(call pc_libs,expat)
 
 $(B)/gen/protocols.c $(B)/gen/protocols.h &: $(PROTOGEN) $(PROTOCOL_XML)
 	@mkdir -p $(@D)
@@ -120,6 +134,9 @@ $(B)/obj/cli/%.o: cli/%.c $(GENERATED_H)
 $(B)/obj/%.o: %.c $(GENERATED_H)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS_ALL) $(WARN) $(CFLAGS) $(call pc_cflags,$(PROXY_PKGS)) -c -o $@ $<
+
+# where the build found wayland-protocols: the proxy reads the XML there too
+$(B)/obj/helper/protoload.o: CPPFLAGS_ALL += -DWLCR_WP_DIR='"$(WP)"'
 
 # ---- programs --------------------------------------------------------------
 

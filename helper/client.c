@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "foreign.h"
 #include "log.h"
 #include "protocols.h"
 #include "proxy.h"
@@ -141,23 +142,6 @@ static const struct wlcr_name *check_bind(struct wlcr_client *c, const struct wl
 		return NULL;
 	}
 	return n;
-}
-
-/* --allow-unknown: a message on an object without a table. Its fd count is
- * unknown, so every fd already queued goes with it (fds arrive no later
- * than their bytes). Returns false when the client was closed. */
-static bool forward_unparsed(struct wlcr_client *c, struct wlcr_conn *from, struct wlcr_conn *to,
-			     const uint8_t *bytes, uint16_t size)
-{
-	int fds[WLCR_MAX_FDS_OUT];
-	unsigned n = 0;
-	while (wlcr_fdq_count(&from->in_fds) && n < WLCR_MAX_FDS_OUT)
-		fds[n++] = wlcr_fdq_pop(&from->in_fds);
-	if (wlcr_conn_write(to, bytes, size, fds, n) < 0) {
-		wlcr_client_close(c, "out of memory");
-		return false;
-	}
-	return true;
 }
 
 /* ---- server ids after a restore ---------------------------------------- */
@@ -345,6 +329,38 @@ static void note_commit(struct wlcr_client *c)
 		c->first_commit_ns = c->last_commit_ns;
 }
 
+/* Whether an object argument is inert: not on this compositor since the
+ * last replay. */
+static bool names_gone(const struct wlcr_client *c, const struct wlcr_wire_msg *m)
+{
+	for (unsigned i = 0; c->replayed && i < m->msg->nargs; i++) {
+		const struct wlcr_object *o =
+			m->msg->args[i].kind == WLCR_ARG_OBJECT && m->args[i].u
+				? wlcr_journal_get(&c->journal, m->args[i].u)
+				: NULL;
+		if (o && o->gone)
+			return true;
+	}
+	return false;
+}
+
+/* import(id, handle): a handle an app was given before a replay of the
+ * app that exported it stands for another one now (helper/foreign.h); the
+ * journal keeps the app's. Returns false when the client was closed. */
+static bool import_handle(struct wlcr_client *c, const uint8_t *bytes,
+			  const struct wlcr_wire_msg *m)
+{
+	uint8_t out[WLCR_MAX_MESSAGE];
+	const char *up = wlcr_foreign_lookup(c->proxy, m->args[1].str);
+	int n = wlcr_wire_build(out, sizeof(out), wlcr_wire_word(bytes), m->opcode, "ns",
+				m->args[0].u, up ? up : "");
+	if (n < 0 || wlcr_conn_write(&c->up, out, (size_t)n, NULL, 0) < 0) {
+		wlcr_client_close(c, "out of memory");
+		return false;
+	}
+	return true;
+}
+
 /* Handles one complete request. Returns false when the client was closed. */
 static bool handle_request(struct wlcr_client *c, uint8_t *bytes, uint16_t size, uint32_t sender,
 			   uint16_t opcode)
@@ -363,10 +379,6 @@ static bool handle_request(struct wlcr_client *c, uint8_t *bytes, uint16_t size,
 	if (!obj || obj->zombie) {
 		post_error(c, 1, DISPLAY_ERROR_INVALID_OBJECT, "invalid object %u", sender);
 		return false;
-	}
-	if (!obj->iface) {
-		c->journal.requests++;
-		return forward_unparsed(c, &c->down, &c->up, bytes, size);
 	}
 	const struct wlcr_interface *it = obj->iface;
 	if (opcode >= it->nrequests) {
@@ -420,9 +432,13 @@ static bool handle_request(struct wlcr_client *c, uint8_t *bytes, uint16_t size,
 		close_fds(fds, m.nfds);
 		return true;
 	}
-	/* a bind of a global this compositor lacks makes an inert object */
-	bool gone = obj->gone || (it == &wlcr_iface_wl_registry &&
-				  opcode == WLCR_REQ_wl_registry_bind && !bind_to);
+	/* a bind of a global this compositor lacks makes an inert object, and
+	 * so does a request naming an inert object (a text input activated on
+	 * an emulated seat): the compositor does not know it */
+	bool gone = obj->gone ||
+		    (it == &wlcr_iface_wl_registry && opcode == WLCR_REQ_wl_registry_bind &&
+		     !bind_to) ||
+		    (!(msg->flags & WLCR_MSG_DESTRUCTOR) && names_gone(c, &m));
 	if (wlcr_journal_request(&c->journal, obj, &m, bytes, fds, err, sizeof(err)) < 0) {
 		close_fds(fds, m.nfds);
 		post_error(c, sender, DISPLAY_ERROR_INVALID_METHOD, "%s@%u.%s: %s", it->name,
@@ -444,8 +460,10 @@ static bool handle_request(struct wlcr_client *c, uint8_t *bytes, uint16_t size,
 		close_fds(fds, m.nfds);
 		struct wlcr_object *made =
 			m.new_id ? wlcr_journal_get(&c->journal, m.new_id) : NULL;
-		if (made)
+		if (made) {
 			made->gone = true;
+			wlcr_replay_answer_inert(c, made, true);
+		}
 		if (msg->flags & WLCR_MSG_DESTRUCTOR && sender < WLCR_SERVER_ID_MIN) {
 			uint8_t ev[12];
 			int n = wlcr_wire_build(ev, sizeof(ev), 1, WLCR_EVT_wl_display_delete_id,
@@ -483,6 +501,10 @@ static bool handle_request(struct wlcr_client *c, uint8_t *bytes, uint16_t size,
 			   m.nfds);
 	if (it == &wlcr_iface_wl_surface && opcode == WLCR_REQ_wl_surface_commit)
 		note_commit(c);
+	if ((it == &wlcr_iface_zxdg_importer_v1 && opcode == WLCR_REQ_zxdg_importer_v1_import) ||
+	    (it == &wlcr_iface_zxdg_importer_v2 &&
+	     opcode == WLCR_REQ_zxdg_importer_v2_import_toplevel))
+		return import_handle(c, bytes, &m);
 	if (wlcr_conn_write(&c->up, bytes, size, fds, m.nfds) < 0) {
 		wlcr_client_close(c, "out of memory");
 		return false;
@@ -506,8 +528,15 @@ static bool rewrite_registry_event(struct wlcr_client *c, const struct wlcr_wire
 			return false;
 		}
 		if (g->hidden) {
-			wlcr_debug("client %u: hiding global %s: %s", c->index, g->interface,
-				   g->hidden_why);
+			/* once per global: people need to know why an app
+			 * finds no such interface through the proxy */
+			if (!g->told)
+				wlcr_info("hiding %s version %u of %s (%s)", g->interface,
+					  g->upstream_version, c->upstream->path, g->hidden_why);
+			else
+				wlcr_debug("client %u: hiding global %s: %s", c->index,
+					   g->interface, g->hidden_why);
+			g->told = true;
 			return false;
 		}
 		struct wlcr_name *n = wlcr_names_by_upstream(names, m->args[0].u);
@@ -615,10 +644,6 @@ static bool handle_event(struct wlcr_client *c, uint8_t *bytes, uint16_t size, u
 		wlcr_debug("client %u: dropping event %u for unknown object %u", c->index, opcode,
 			   sender);
 		return true;
-	}
-	if (!obj->iface) {
-		c->journal.events++;
-		return forward_unparsed(c, &c->up, &c->down, bytes, size);
 	}
 	const struct wlcr_interface *it = obj->iface;
 	if (opcode >= it->nevents ||

@@ -88,6 +88,12 @@ static const struct policy_entry policy_table[] = {
 	{ "zwp_text_input_v3", "set_content_type", P_IGNORE, NULL },
 	{ "zwp_text_input_v3", "set_cursor_rectangle", P_IGNORE, NULL },
 	{ "zwp_text_input_v3", "commit", P_IGNORE, NULL },
+	/* its popup does not survive a restore (xdg popups never do) */
+	{ "zwlr_layer_surface_v1", "get_popup", P_IGNORE, NULL },
+	{ "zwp_tablet_tool_v2", "set_cursor", P_IGNORE, NULL },
+	{ "zwp_tablet_pad_v2", "set_feedback", P_IGNORE, NULL },
+	{ "zwp_tablet_pad_ring_v2", "set_feedback", P_IGNORE, NULL },
+	{ "zwp_tablet_pad_strip_v2", "set_feedback", P_IGNORE, NULL },
 };
 
 /* per interface index: per request opcode, policy and slot */
@@ -142,6 +148,16 @@ static int policies_init(void)
 	}
 	policies = p;
 	return 0;
+}
+
+/* An interface read from XML at start-up (helper/protoload.h) has the
+ * defaults: setters, and requests with fds that make nothing ignored. */
+static struct req_policy policy_of(const struct wlcr_interface *it, uint16_t op)
+{
+	if (it->index < wlcr_interfaces_count)
+		return policies[it->index][op];
+	bool action = it->requests[op].nfds && it->requests[op].new_id_arg < 0;
+	return (struct req_policy){ action ? P_IGNORE : P_SETTER, op };
 }
 
 /* ---- allocation with accounting ------------------------------------------ */
@@ -879,10 +895,13 @@ static int create_from(struct wlcr_journal *j, struct wlcr_object *creator,
 	uint32_t version = creator->version;
 
 	if (!iface) {
+		/* a bind: the proxy advertises only globals it has a table for */
 		iface = wlcr_interface_find(m->new_iface_name);
 		version = m->new_version;
-		if (!iface && !j->not_checkpointable)
-			j->not_checkpointable = "bound an interface wlcr cannot journal";
+		if (!iface) {
+			snprintf(err, errlen, "no protocol table for %s", m->new_iface_name);
+			return -EINVAL;
+		}
 	}
 	if (m->new_id >= WLCR_SERVER_ID_MIN) {
 		struct wlcr_object *old = wlcr_objmap_get(&j->map, m->new_id);
@@ -915,6 +934,9 @@ static int create_from(struct wlcr_journal *j, struct wlcr_object *creator,
 			}
 		}
 	} else if (iface == &wlcr_iface_xdg_surface) {
+		obj->role_surface = m->args[1].u;
+	} else if (iface == &wlcr_iface_zwlr_layer_surface_v1) {
+		/* get_layer_surface(id, surface, output, layer, namespace) */
 		obj->role_surface = m->args[1].u;
 	} else if (iface == &wlcr_iface_wl_shm_pool) {
 		obj->pool = wlcr_journal_pool_new(j, obj->id);
@@ -1068,6 +1090,39 @@ static void constraint_event(struct wlcr_object *obj, const struct wlcr_wire_msg
 	}
 }
 
+/* Episodes a restore ends (helper/replay.c): obj->focus is the surface a
+ * gesture began on, or 1 while an inhibitor is active or the seat idle.
+ * Tablets, tools, pads and imported surfaces the compositor let go of are
+ * finished, only their destruction left. */
+static void episode_event(struct wlcr_object *obj, const struct wlcr_wire_msg *m)
+{
+	const struct wlcr_interface *it = obj->iface;
+	if (it == &wlcr_iface_zwp_pointer_gesture_swipe_v1 ||
+	    it == &wlcr_iface_zwp_pointer_gesture_pinch_v1 ||
+	    it == &wlcr_iface_zwp_pointer_gesture_hold_v1) {
+		/* begin(serial, time, surface, fingers) in all three */
+		if (m->opcode == 0)
+			obj->focus = m->args[2].u;
+		else if (strcmp(m->msg->name, "end") == 0)
+			obj->focus = 0;
+	} else if (it == &wlcr_iface_zwp_keyboard_shortcuts_inhibitor_v1) {
+		obj->focus = m->opcode == WLCR_EVT_zwp_keyboard_shortcuts_inhibitor_v1_active;
+	} else if (it == &wlcr_iface_ext_idle_notification_v1) {
+		obj->focus = m->opcode == WLCR_EVT_ext_idle_notification_v1_idled;
+	} else if ((it == &wlcr_iface_zwp_tablet_v2 &&
+		    m->opcode == WLCR_EVT_zwp_tablet_v2_removed) ||
+		   (it == &wlcr_iface_zwp_tablet_tool_v2 &&
+		    m->opcode == WLCR_EVT_zwp_tablet_tool_v2_removed) ||
+		   (it == &wlcr_iface_zwp_tablet_pad_v2 &&
+		    m->opcode == WLCR_EVT_zwp_tablet_pad_v2_removed) ||
+		   (it == &wlcr_iface_zxdg_imported_v1 &&
+		    m->opcode == WLCR_EVT_zxdg_imported_v1_destroyed) ||
+		   (it == &wlcr_iface_zxdg_imported_v2 &&
+		    m->opcode == WLCR_EVT_zxdg_imported_v2_destroyed)) {
+		obj->defunct = true;
+	}
+}
+
 int wlcr_journal_request(struct wlcr_journal *j, struct wlcr_object *obj,
 			 const struct wlcr_wire_msg *m, const uint8_t *bytes, const int *fds,
 			 char *err, size_t errlen)
@@ -1083,7 +1138,7 @@ int wlcr_journal_request(struct wlcr_journal *j, struct wlcr_object *obj,
 	if (obj->iface == &wlcr_iface_zwp_text_input_v3 &&
 	    m->opcode == WLCR_REQ_zwp_text_input_v3_commit)
 		obj->commits++;
-	struct req_policy *rp = &policies[obj->iface->index][m->opcode];
+	struct req_policy policy = policy_of(obj->iface, m->opcode), *rp = &policy;
 	switch (rp->policy) {
 	case P_IGNORE:
 		return 0;
@@ -1168,6 +1223,13 @@ int wlcr_journal_event(struct wlcr_journal *j, struct wlcr_object *obj,
 				      m->opcode == WLCR_EVT_wl_surface_enter);
 	if (it == &wlcr_iface_xdg_surface && m->opcode == WLCR_EVT_xdg_surface_configure)
 		obj->last_configure_serial = m->args[0].u;
+	if (it == &wlcr_iface_zwlr_layer_surface_v1) {
+		if (m->opcode == WLCR_EVT_zwlr_layer_surface_v1_configure)
+			obj->last_configure_serial = m->args[0].u;
+		else /* closed: never shown again, only its destruction left */
+			obj->defunct = true;
+	}
+	episode_event(obj, m);
 	if (it == &wlcr_iface_wl_keyboard || it == &wlcr_iface_wl_pointer) {
 		bool kb = it == &wlcr_iface_wl_keyboard;
 		if (m->opcode == (kb ? WLCR_EVT_wl_keyboard_enter : WLCR_EVT_wl_pointer_enter))

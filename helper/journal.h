@@ -72,7 +72,8 @@ struct wlcr_pool {
 
 struct wlcr_object {
 	uint32_t id;
-	const struct wlcr_interface *iface; /* NULL: passed by --allow-unknown */
+	/* built in, or read from XML at start-up (helper/protoload.h) */
+	const struct wlcr_interface *iface;
 	uint32_t version;
 	bool zombie;	     /* destroyed by the client, awaiting delete_id */
 	bool server_created; /* id >= 0xff000000, never gets delete_id */
@@ -107,9 +108,11 @@ struct wlcr_object {
 	bool buffer_held;		/* wl_buffer committed and not released */
 	uint32_t frame_surface;		/* wl_callback from wl_surface.frame */
 	uint32_t role_surface;		/* wl_subsurface, xdg_surface: their wl_surface */
-	uint32_t last_configure_serial; /* xdg_surface */
+	uint32_t last_configure_serial; /* xdg_surface, zwlr_layer_surface_v1 */
 	/* wl_keyboard, wl_pointer, wl_data_device (a drag), zwp_text_input_v3:
-	 * the surface entered, or 0; a pointer constraint: 1 while active */
+	 * the surface entered, or 0; a pointer constraint: 1 while active; a
+	 * pointer gesture: the surface it began on, until its end; a shortcuts
+	 * inhibitor: 1 while active; an idle notification: 1 while idle */
 	uint32_t focus;
 	bool source_in_use; /* data/primary source: the selection or a drag's */
 	/* finished by its protocol, only its destruction left (an activation

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "protoload.h"
 #include "proxy.h"
 
 #ifndef WLCR_VERSION
@@ -30,8 +31,9 @@ static const char usage[] =
 	"  -u, --upstream NAME    compositor socket, name or path (default $WAYLAND_DISPLAY)\n"
 	"  -r, --ready-fd N       write a newline to fd N once serving, then close it\n"
 	"      --shm-only         hide dmabuf and wl_drm, so clients render to wl_shm\n"
-	"      --allow-unknown    pass globals wlcr has no protocol table for (such\n"
-	"                         clients cannot be checkpointed)\n"
+	"      --protocol-dir DIR read protocol XML for globals the build does not know\n"
+	"                         from DIR first (repeatable); then wayland-protocols'\n"
+	"                         and plasma-wayland-protocols' directories\n"
 	"      --compat FILE      \"interface version\" lines capping advertised versions\n"
 	"      --record DIR       write each client's traffic to DIR/client-N.wlrec\n"
 	"                         (for debugging and the fuzzer's corpus)\n"
@@ -51,6 +53,7 @@ static const char usage[] =
 enum {
 	OPT_SHM_ONLY = 256,
 	OPT_ALLOW_UNKNOWN,
+	OPT_PROTOCOL_DIR,
 	OPT_COMPAT,
 	OPT_BUFFER_LIMIT,
 	OPT_RECORD,
@@ -96,6 +99,7 @@ int main(int argc, char **argv)
 		{ "ready-fd", required_argument, NULL, 'r' },
 		{ "shm-only", no_argument, NULL, OPT_SHM_ONLY },
 		{ "allow-unknown", no_argument, NULL, OPT_ALLOW_UNKNOWN },
+		{ "protocol-dir", required_argument, NULL, OPT_PROTOCOL_DIR },
 		{ "compat", required_argument, NULL, OPT_COMPAT },
 		{ "buffer-limit", required_argument, NULL, OPT_BUFFER_LIMIT },
 		{ "record", required_argument, NULL, OPT_RECORD },
@@ -141,8 +145,24 @@ int main(int argc, char **argv)
 			opt.shm_only = true;
 			break;
 		case OPT_ALLOW_UNKNOWN:
-			opt.allow_unknown = true;
+			/* it passed globals whose messages the proxy could not
+			 * parse: the first object made through one broke the
+			 * client ("invalid object") */
+			fprintf(stderr, "wlcr-proxy: --allow-unknown is gone: the proxy must parse "
+					"every message it passes; give it the protocol's XML with "
+					"--protocol-dir DIR\n");
+			return 2;
+		case OPT_PROTOCOL_DIR: {
+			const char **d =
+				realloc(opt.protocol_dirs, (opt.nprotocol_dirs + 1) * sizeof(*d));
+			if (!d) {
+				fprintf(stderr, "wlcr-proxy: out of memory\n");
+				return 1;
+			}
+			opt.protocol_dirs = d;
+			d[opt.nprotocol_dirs++] = optarg;
 			break;
+		}
 		case OPT_COMPAT:
 			opt.compat_file = optarg;
 			break;
@@ -246,10 +266,23 @@ int main(int argc, char **argv)
 		}
 	}
 
+	char err[512];
+	if (wlcr_protoload_init(opt.protocol_dirs, opt.nprotocol_dirs, true, err, sizeof(err)) <
+	    0) {
+		wlcr_err("%s", err);
+		return 1;
+	}
+	size_t nfiles, nifaces;
+	wlcr_protoload_stats(&nfiles, &nifaces);
+	wlcr_info("protocol XML: %zu interfaces built in, %zu more from %zu files read at start-up",
+		  wlcr_interfaces_count, nifaces, nfiles);
+
 	struct wlcr_proxy proxy;
 	int ret = wlcr_proxy_init(&proxy, &opt);
 	if (ret == 0)
 		ret = wlcr_proxy_run(&proxy);
 	wlcr_proxy_finish(&proxy);
+	wlcr_protoload_finish();
+	free(opt.protocol_dirs);
 	return ret < 0 ? 1 : 0;
 }

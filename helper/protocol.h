@@ -72,7 +72,12 @@ struct wlcr_interface {
 extern const struct wlcr_interface *const wlcr_interfaces[];
 extern const size_t wlcr_interfaces_count;
 
-/* Returns NULL for an interface the proxy has no table for. */
+/* The built-in tables (generated at build time): wlcr_interfaces[], whose
+ * index fields run 0..wlcr_interfaces_count-1. Interfaces read from XML at
+ * start-up (helper/protoload.h) come after them, index and all. */
+const struct wlcr_interface *wlcr_interface_find_builtin(const char *name);
+/* A built-in interface, else one read at start-up; NULL for an interface
+ * the proxy has no table for. */
 const struct wlcr_interface *wlcr_interface_find(const char *name);
 
 #endif

@@ -1,5 +1,7 @@
 #include "proxy.h"
 
+#include "foreign.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -16,6 +18,7 @@
 
 #include "accept.h"
 #include "client.h"
+#include "foreign.h"
 #include "control.h"
 #include "ctl.h"
 #include "log.h"
@@ -149,7 +152,7 @@ int wlcr_proxy_init(struct wlcr_proxy *proxy, const struct wlcr_proxy_options *o
 		 * it again (helper/upstream.c) */
 		struct wlcr_registry probe;
 		int line = 0;
-		ret = wlcr_registry_init(&probe, opt->shm_only, opt->allow_unknown);
+		ret = wlcr_registry_init(&probe, opt->shm_only);
 		if (ret == 0)
 			ret = wlcr_registry_load_compat(&probe, opt->compat_file, &line);
 		wlcr_registry_finish(&probe);
@@ -298,4 +301,5 @@ void wlcr_proxy_finish(struct wlcr_proxy *proxy)
 	wlcr_timer_finish(&proxy->loop, &proxy->listen_again);
 	wlcr_upstream_free_all(proxy);
 	wlcr_loop_finish(&proxy->loop);
+	wlcr_foreign_finish(proxy);
 }

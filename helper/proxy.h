@@ -12,6 +12,7 @@
 
 struct wlcr_client;
 struct wlcr_control;
+struct wlcr_foreign_handle;
 struct wlcr_restore;
 struct wlcr_upstream;
 
@@ -20,7 +21,10 @@ struct wlcr_proxy_options {
 	const char *upstream;	 /* name under $XDG_RUNTIME_DIR, or an absolute path */
 	int ready_fd;		 /* -1: none */
 	bool shm_only;
-	bool allow_unknown;
+	/* --protocol-dir: where protocol XML the build does not know is read
+	 * first (helper/protoload.h), before the standard directories */
+	const char **protocol_dirs;
+	size_t nprotocol_dirs;
 	const char *compat_file;
 	/* bytes queued towards one side after which the proxy stops reading
 	 * from the other side of that client */
@@ -60,6 +64,10 @@ struct wlcr_proxy {
 	struct wlcr_restore *restores; /* images registered, not yet claimed */
 	uint32_t next_index;
 	size_t nclients;
+	/* xdg-foreign handles the app knows and what they stand for on the
+	 * compositor now (helper/foreign.h) */
+	struct wlcr_foreign_handle *foreign;
+	size_t nforeign;
 };
 
 int wlcr_proxy_init(struct wlcr_proxy *proxy, const struct wlcr_proxy_options *opt);

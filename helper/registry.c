@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "protocol.h"
+#include "protoload.h"
 
 /* The portable baseline: the highest version both headless weston 10 and
  * sway 1.7 offer, so a client may move between them. */
@@ -47,11 +48,10 @@ static int compat_set(struct wlcr_registry *reg, const char *interface, uint32_t
 	return 0;
 }
 
-int wlcr_registry_init(struct wlcr_registry *reg, bool shm_only, bool allow_unknown)
+int wlcr_registry_init(struct wlcr_registry *reg, bool shm_only)
 {
 	memset(reg, 0, sizeof(*reg));
 	reg->shm_only = shm_only;
-	reg->allow_unknown = allow_unknown;
 	for (size_t i = 0; i < sizeof(baseline) / sizeof(baseline[0]); i++)
 		if (compat_set(reg, baseline[i].interface, baseline[i].version) < 0)
 			return -ENOMEM;
@@ -119,20 +119,25 @@ static void classify(struct wlcr_registry *reg, struct wlcr_global *g)
 {
 	const struct wlcr_interface *it = wlcr_interface_find(g->interface);
 	g->hidden = false;
-	g->hidden_why = NULL;
+	g->hidden_why[0] = '\0';
 	g->version = g->upstream_version;
 	for (size_t i = 0; i < sizeof(gpu_interfaces) / sizeof(gpu_interfaces[0]); i++) {
 		if (reg->shm_only && strcmp(g->interface, gpu_interfaces[i]) == 0) {
 			g->hidden = true;
-			g->hidden_why = "--shm-only";
+			snprintf(g->hidden_why, sizeof(g->hidden_why), "--shm-only");
 			return;
 		}
 	}
 	if (!it) {
-		if (!reg->allow_unknown) {
-			g->hidden = true;
-			g->hidden_why = "no protocol table (--allow-unknown passes it)";
-		}
+		/* the proxy cannot tell its messages apart: hidden, and the
+		 * user is told how to give the proxy its XML */
+		const char *why_not = wlcr_protoload_why_not(g->interface);
+		g->hidden = true;
+		if (why_not)
+			snprintf(g->hidden_why, sizeof(g->hidden_why), "%s", why_not);
+		else
+			snprintf(g->hidden_why, sizeof(g->hidden_why),
+				 "no protocol XML found; add --protocol-dir with its XML");
 		return;
 	}
 	if (g->version > it->version)

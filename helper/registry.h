@@ -17,7 +17,8 @@ struct wlcr_global {
 	uint32_t version;	   /* advertised: clamped */
 	uint32_t upstream_version; /* what the compositor offers */
 	bool hidden;
-	const char *hidden_why;
+	bool told;	      /* why it is hidden was logged */
+	char hidden_why[240]; /* why it is hidden, for people */
 };
 
 struct wlcr_compat_entry {
@@ -31,10 +32,9 @@ struct wlcr_registry {
 	struct wlcr_compat_entry *compat;
 	size_t ncompat;
 	bool shm_only;
-	bool allow_unknown;
 };
 
-int wlcr_registry_init(struct wlcr_registry *reg, bool shm_only, bool allow_unknown);
+int wlcr_registry_init(struct wlcr_registry *reg, bool shm_only);
 void wlcr_registry_finish(struct wlcr_registry *reg);
 /* Loads "interface version" lines ('#' comments) over the built-in
  * baseline. Returns 0 or -errno; on a syntax error, -EINVAL with the line

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "client.h"
+#include "foreign.h"
 #include "log.h"
 #include "protocols.h"
 #include "proxy.h"
@@ -257,6 +258,20 @@ static void mark_gone(struct wlcr_client *c, struct collect *col)
 				changed = true;
 			}
 		}
+		/* a layer surface this compositor cannot show (no layer
+		 * shell, its output gone): its wl_surface waits, unshown,
+		 * for a compositor that can (helper/replay.h) */
+		for (size_t i = 0; i < col->n; i++) {
+			struct wlcr_object *o = col->objs[i];
+			struct wlcr_object *ws =
+				o->iface == &wlcr_iface_zwlr_layer_surface_v1 && o->gone
+					? wlcr_journal_get(&c->journal, o->role_surface)
+					: NULL;
+			if (ws && !ws->gone && !ws->zombie) {
+				ws->gone = true;
+				changed = true;
+			}
+		}
 	}
 }
 
@@ -273,9 +288,19 @@ static int phase_registry(struct wlcr_client *c)
 	return ret < 0 ? ret : barrier(c);
 }
 
-/* Text input focus and pointer constraints end with the old compositor,
- * like keyboard focus: the app is told, and told again when the new one
- * starts them. A oneshot constraint is then finished for good. */
+/* Now on the app's clock (its time namespace), in ms as input events say. */
+static uint32_t app_now_ms(const struct wlcr_client *c)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint32_t)((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + c->time_offset_ms);
+}
+
+/* Text input focus, pointer constraints, gestures under way, an active
+ * shortcuts inhibitor and an idle seat end with the old compositor, like
+ * keyboard focus: the app is told (a gesture is cancelled), and told again
+ * when the new one starts them. A oneshot constraint is then finished for
+ * good. */
 static void end_episode(struct wlcr_client *c, struct wlcr_object *o)
 {
 	const struct wlcr_interface *it = o->iface;
@@ -285,11 +310,40 @@ static void end_episode(struct wlcr_client *c, struct wlcr_object *o)
 		SEND_DOWN(c, o->id, WLCR_EVT_zwp_locked_pointer_v1_unlocked, "");
 	else if (it == &wlcr_iface_zwp_confined_pointer_v1)
 		SEND_DOWN(c, o->id, WLCR_EVT_zwp_confined_pointer_v1_unconfined, "");
+	else if (it == &wlcr_iface_zwp_pointer_gesture_swipe_v1)
+		SEND_DOWN(c, o->id, WLCR_EVT_zwp_pointer_gesture_swipe_v1_end, "uui",
+			  wlcr_client_fresh_serial(c), app_now_ms(c), 1u);
+	else if (it == &wlcr_iface_zwp_pointer_gesture_pinch_v1)
+		SEND_DOWN(c, o->id, WLCR_EVT_zwp_pointer_gesture_pinch_v1_end, "uui",
+			  wlcr_client_fresh_serial(c), app_now_ms(c), 1u);
+	else if (it == &wlcr_iface_zwp_pointer_gesture_hold_v1)
+		SEND_DOWN(c, o->id, WLCR_EVT_zwp_pointer_gesture_hold_v1_end, "uui",
+			  wlcr_client_fresh_serial(c), app_now_ms(c), 1u);
+	else if (it == &wlcr_iface_zwp_keyboard_shortcuts_inhibitor_v1)
+		SEND_DOWN(c, o->id, WLCR_EVT_zwp_keyboard_shortcuts_inhibitor_v1_inactive, "");
+	else if (it == &wlcr_iface_ext_idle_notification_v1)
+		SEND_DOWN(c, o->id, WLCR_EVT_ext_idle_notification_v1_resumed, "");
 	else
 		return;
 	if (wlcr_journal_constraint_oneshot(o))
 		o->defunct = true;
 	wlcr_journal_forget_events(&c->journal, o);
+}
+
+/* Tablets, tools and pads are the compositor's devices: the old one's are
+ * removed (the new one announces its own). Returns whether o was one. */
+static bool removed_with_compositor(struct wlcr_client *c, const struct wlcr_object *o)
+{
+	const struct wlcr_interface *it = o->iface;
+	if (it == &wlcr_iface_zwp_tablet_v2)
+		SEND_DOWN(c, o->id, WLCR_EVT_zwp_tablet_v2_removed, "");
+	else if (it == &wlcr_iface_zwp_tablet_tool_v2)
+		SEND_DOWN(c, o->id, WLCR_EVT_zwp_tablet_tool_v2_removed, "");
+	else if (it == &wlcr_iface_zwp_tablet_pad_v2)
+		SEND_DOWN(c, o->id, WLCR_EVT_zwp_tablet_pad_v2_removed, "");
+	else
+		return false;
+	return true;
 }
 
 /* The old compositor's episodes end for the app before the new one's
@@ -309,6 +363,8 @@ static void end_old_compositor(struct wlcr_client *c)
 		o->gone = o->server_created;
 		if (o->zombie)
 			continue;
+		if (o->server_created && !o->defunct && removed_with_compositor(c, o))
+			o->defunct = true;
 		/* a data-control source is set as the selection again
 		 * (phase_objects), or cancelled where it cannot be */
 		if (o->source_in_use && o->iface != &wlcr_iface_zwlr_data_control_source_v1) {
@@ -608,6 +664,12 @@ static int create(struct wlcr_client *c, struct wlcr_object *o)
 	memcpy(bytes, o->ctor->bytes, o->ctor->size);
 	if (wlcr_wire_parse(bytes, o->ctor->size, msg, &m, err, sizeof(err)) < 0)
 		return -EINVAL;
+	if (o->iface == &wlcr_iface_zxdg_imported_v1 || o->iface == &wlcr_iface_zxdg_imported_v2) {
+		/* import(id, handle): the handle as this compositor knows it */
+		const char *up = wlcr_foreign_lookup(c->proxy, m.args[1].str);
+		if (up && up != m.args[1].str)
+			return SEND(c, m.sender, m.opcode, "ns", o->id, up);
+	}
 	if (m.new_iface_name) {
 		/* wl_registry.bind: the compositor's name for the app's global now */
 		const struct wlcr_name *n = wlcr_names_by_name(&c->journal.names, m.args[0].u);
@@ -713,6 +775,12 @@ static bool deps_ready(struct wlcr_client *c, const struct wlcr_object *o, const
 	return true;
 }
 
+/* Roles whose surface shows nothing before a configure is acked. */
+static bool configured_role(const struct wlcr_object *o)
+{
+	return o->iface == &wlcr_iface_xdg_surface || o->iface == &wlcr_iface_zwlr_layer_surface_v1;
+}
+
 /* A data-control device's selection is set again only to a source that
  * still is it (not cancelled since, not destroyed): another client's
  * selection may have replaced it. */
@@ -735,6 +803,8 @@ static bool skip_setter(struct wlcr_client *c, const struct wlcr_object *o, uint
 	return stale_selection(c, o, slot) ||
 	       (o->iface == &wlcr_iface_xdg_surface &&
 		slot == WLCR_REQ_xdg_surface_ack_configure) ||
+	       (o->iface == &wlcr_iface_zwlr_layer_surface_v1 &&
+		slot == WLCR_REQ_zwlr_layer_surface_v1_ack_configure) ||
 	       /* create() grew the pool already */
 	       (o->iface == &wlcr_iface_wl_shm_pool && slot == WLCR_REQ_wl_shm_pool_resize) ||
 	       (o->iface == &wlcr_iface_wl_pointer && slot == WLCR_REQ_wl_pointer_set_cursor);
@@ -906,10 +976,11 @@ static int phase_objects(struct wlcr_client *c)
 			if (o->setters[s] && !skip_setter(c, o, s))
 				ret = send_setter(c, o, o->setters[s]);
 	}
-	/* xdg roles: a first commit without a buffer asks for a configure */
+	/* xdg and layer roles: a first commit without a buffer asks for a
+	 * configure (their setters, sent above, go with it) */
 	for (size_t i = 0; i < col.n && ret == 0; i++) {
 		struct wlcr_object *o = col.objs[i];
-		if (o->iface == &wlcr_iface_xdg_surface && replayable(o) && o->role_surface) {
+		if (configured_role(o) && replayable(o) && o->role_surface) {
 			ret = SEND(c, o->role_surface, WLCR_REQ_wl_surface_commit, "");
 			o->last_configure_serial = 0;
 			rp->configures_pending++;
@@ -1047,11 +1118,12 @@ static int phase_content(struct wlcr_client *c)
 			compositor = o->id;
 		/* the configure of phase 3's commit: acked here, and the app's
 		 * own ack of it later is swallowed */
-		if (o->iface == &wlcr_iface_xdg_surface && replayable(o) &&
-		    o->last_configure_serial && ret == 0) {
-			ret = SEND(c, o->id, WLCR_REQ_xdg_surface_ack_configure, "u",
-				   o->last_configure_serial);
-		}
+		if (configured_role(o) && replayable(o) && o->last_configure_serial && ret == 0)
+			ret = SEND(c, o->id,
+				   o->iface == &wlcr_iface_xdg_surface
+					   ? WLCR_REQ_xdg_surface_ack_configure
+					   : WLCR_REQ_zwlr_layer_surface_v1_ack_configure,
+				   "u", o->last_configure_serial);
 	}
 	/* children before parents: a synchronized child's commit waits for
 	 * its parent's */
@@ -1174,6 +1246,44 @@ static void tell_toplevel_state(struct wlcr_client *c, struct wlcr_object *tl)
 	SEND_DOWN(c, tl->creator, WLCR_EVT_xdg_surface_configure, "u", wlcr_client_fresh_serial(c));
 }
 
+/* The same for a layer surface: a size the app did not know. */
+static void tell_layer_state(struct wlcr_client *c, struct wlcr_object *ls)
+{
+	const struct wlcr_msgcopy *conf =
+		ls->events ? ls->events[WLCR_EVT_zwlr_layer_surface_v1_configure] : NULL;
+	if (!conf || conf->size != 20 || !took_change(c->replay, ls->id))
+		return;
+	SEND_DOWN(c, ls->id, WLCR_EVT_zwlr_layer_surface_v1_configure, "uuu",
+		  wlcr_client_fresh_serial(c), wlcr_wire_word(conf->bytes + 12),
+		  wlcr_wire_word(conf->bytes + 16));
+}
+
+void wlcr_replay_answer_inert(struct wlcr_client *c, struct wlcr_object *o, bool made_now)
+{
+	const struct wlcr_interface *it = o->iface;
+	if (it == &wlcr_iface_zxdg_toplevel_decoration_v1) {
+		/* no server-side decorations here: the app draws its own */
+		SEND_DOWN(c, o->id, WLCR_EVT_zxdg_toplevel_decoration_v1_configure, "u", 1u);
+	} else if (it == &wlcr_iface_org_kde_kwin_server_decoration) {
+		/* mode client, as KDE's protocol says it */
+		SEND_DOWN(c, o->id, WLCR_EVT_org_kde_kwin_server_decoration_mode, "u", 1u);
+	} else if (it == &wlcr_iface_zxdg_imported_v1 || it == &wlcr_iface_zxdg_imported_v2) {
+		/* what a compositor answers a handle it does not know */
+		SEND_DOWN(c, o->id, 0, "");
+		o->defunct = true;
+	} else if (it == &wlcr_iface_xdg_popup && made_now) {
+		/* a popup of a popup the restore closed */
+		SEND_DOWN(c, o->id, WLCR_EVT_xdg_popup_popup_done, "");
+	} else if (it == &wlcr_iface_zwlr_layer_surface_v1 && made_now) {
+		/* made here, where no layer shell shows it: the protocol's
+		 * own end, which the app may answer by making another. One
+		 * made before waits unshown for a compositor that shows it:
+		 * closed would end it for good (swaybg lets go of the output) */
+		SEND_DOWN(c, o->id, WLCR_EVT_zwlr_layer_surface_v1_closed, "");
+		o->defunct = true;
+	}
+}
+
 static void phase_done(struct wlcr_client *c)
 {
 	struct collect col;
@@ -1192,10 +1302,8 @@ static void phase_done(struct wlcr_client *c)
 		} else if (o->iface == &wlcr_iface_wl_seat && o->gone) {
 			/* an emulated seat: one without keyboard or pointer */
 			SEND_DOWN(c, o->id, WLCR_EVT_wl_seat_capabilities, "u", 0u);
-		} else if (o->iface == &wlcr_iface_zxdg_toplevel_decoration_v1 && o->gone) {
-			/* no server-side decorations here: the app draws its own */
-			SEND_DOWN(c, o->id, WLCR_EVT_zxdg_toplevel_decoration_v1_configure, "u",
-				  1u);
+		} else if (o->gone && !o->server_created && !o->defunct) {
+			wlcr_replay_answer_inert(c, o, false);
 		} else if (o->iface == &wlcr_iface_wl_buffer && o->buffer_held &&
 			   !attached_somewhere(&col, o->id)) {
 			/* the new compositor never had it */
@@ -1211,6 +1319,9 @@ static void phase_done(struct wlcr_client *c)
 	for (size_t i = 0; i < col.n; i++)
 		if (col.objs[i]->iface == &wlcr_iface_xdg_toplevel && !col.objs[i]->gone)
 			tell_toplevel_state(c, col.objs[i]);
+		else if (col.objs[i]->iface == &wlcr_iface_zwlr_layer_surface_v1 &&
+			 !col.objs[i]->gone)
+			tell_layer_state(c, col.objs[i]);
 	/* last: journaling a delete_id frees the zombie, which col still
 	 * points to */
 	for (size_t i = 0; i < col.n; i++)
@@ -1371,6 +1482,33 @@ static bool took_change(struct wlcr_replay *rp, uint32_t id)
 	return false;
 }
 
+/* A layer surface's configure(serial, width, height) gives the size the
+ * app knows (the serial is not compared). */
+static bool same_layer_size(const struct wlcr_object *o, const struct wlcr_wire_msg *m)
+{
+	const struct wlcr_msgcopy *k =
+		o->events ? o->events[WLCR_EVT_zwlr_layer_surface_v1_configure] : NULL;
+	return k && k->size == 20 && m->size == 20 &&
+	       wlcr_wire_word(k->bytes + 12) == m->args[1].u &&
+	       wlcr_wire_word(k->bytes + 16) == m->args[2].u;
+}
+
+/* String argument arg of the last event opcode the app was told, or NULL. */
+static const char *known_string(const struct wlcr_object *o, uint16_t opcode, unsigned arg)
+{
+	static uint8_t copy[WLCR_MAX_MESSAGE];
+	const struct wlcr_msgcopy *k =
+		o->events && opcode < o->iface->nevents ? o->events[opcode] : NULL;
+	struct wlcr_wire_msg m;
+	char err[64];
+	if (!k || k->size > sizeof(copy))
+		return NULL;
+	memcpy(copy, k->bytes, k->size);
+	if (wlcr_wire_parse(copy, k->size, &o->iface->events[opcode], &m, err, sizeof(err)) < 0)
+		return NULL;
+	return m.args[arg].str;
+}
+
 /* Events a protocol sends once per object, whose value never changes
  * after (an output's name; an xdg_output's description below version 3):
  * one the app already has is not sent again, even if the new compositor's
@@ -1438,6 +1576,35 @@ enum wlcr_replay_verdict wlcr_replay_event(struct wlcr_client *c, const struct w
 	if (it == &wlcr_iface_xdg_toplevel && m->opcode == WLCR_EVT_xdg_toplevel_configure &&
 	    o->events && o->events[m->opcode] && !same_as_known(c, m, bytes))
 		note_change(rp, m->sender);
+	if (it == &wlcr_iface_zwlr_layer_surface_v1 &&
+	    m->opcode == WLCR_EVT_zwlr_layer_surface_v1_configure) {
+		/* as an xdg_surface's: the first is the one phase 4 acks; a
+		 * size the app did not know is told once the replay is done,
+		 * with a serial of its own (the compositor has its ack) */
+		if (!same_layer_size(o, m))
+			note_change(rp, m->sender);
+		if (rp->phase == PHASE_OBJECTS && !o->last_configure_serial) {
+			o->last_configure_serial = m->args[0].u;
+			if (--rp->configures_pending == 0 && rp->barrier_passed)
+				advance(c);
+		}
+		return c->dead ? WLCR_REPLAY_CONSUME : WLCR_REPLAY_SWALLOW;
+	}
+	if ((it == &wlcr_iface_zxdg_exported_v1 && m->opcode == WLCR_EVT_zxdg_exported_v1_handle) ||
+	    (it == &wlcr_iface_zxdg_exported_v2 && m->opcode == WLCR_EVT_zxdg_exported_v2_handle)) {
+		/* the app keeps the handle it has handed out; imports of it
+		 * through this proxy reach the new one (helper/foreign.h) */
+		const char *known = known_string(o, m->opcode, 0);
+		if (known && m->args[0].str) {
+			if (wlcr_foreign_set(c->proxy, known, m->args[0].str) < 0)
+				wlcr_warn("client %u: out of memory for xdg-foreign handle %s",
+					  c->index, known);
+			wlcr_info("client %u: %s@%u: the exported surface's handle %s is %s on "
+				  "this compositor",
+				  c->index, it->name, m->sender, known, m->args[0].str);
+			return WLCR_REPLAY_CONSUME;
+		}
+	}
 	if (once_per_object(o, m))
 		/* the app keeps the one it was given; so does the journal,
 		 * for what the next replay compares */

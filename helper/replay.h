@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 struct wlcr_client;
+struct wlcr_object;
 struct wlcr_wire_msg;
 
 /* How a replay ends: error NULL when the client is whole on its compositor.
@@ -53,6 +54,14 @@ void wlcr_replay_free(struct wlcr_client *c);
 /* The globals a client cannot do without: missing on the compositor, they
  * fail the replay (others are emulated). */
 bool wlcr_replay_core_global(const char *interface);
+
+/* What a compositor without a feature answers: for an object the app made
+ * through an inert one (made_now: a global this compositor lacks), and for
+ * each inert object at the end of a replay. A decoration is told the app
+ * draws it, an import that it failed (destroyed), a layer surface made now
+ * that it is closed; one made before stays unshown (its wl_surface inert)
+ * until a replay onto a compositor with layer shell shows it again. */
+void wlcr_replay_answer_inert(struct wlcr_client *c, struct wlcr_object *o, bool made_now);
 
 /* Called for each raw event while a replay runs, before parsing: true when
  * it is the replay's own (its callbacks, barriers, temporary objects). */

@@ -448,6 +448,8 @@ static int object_in(struct wlcr_journal *j, const JObject *o, struct wlcr_pool 
 		iface = wlcr_interface_find(o->interface);
 		if (!iface)
 			return -ENOENT;
+	} else {
+		return -ENOENT; /* only wl_display (id 1) is made without one */
 	}
 	struct wlcr_object *obj = wlcr_journal_get(j, o->id);
 	if (obj && o->id != 1)
@@ -564,14 +566,23 @@ int wlcr_snapshot_load(struct wlcr_journal *j, const Image *img, char *err, size
 	for (size_t i = 0; i < in->n_objects; i++) {
 		const JObject *o = in->objects[i];
 		/* server-created ones (offers the app holds) load as gone */
-		int ret = o->id == 0 ? -ERANGE : object_in(j, o, recs, img->n_pools);
+		int ret = o->id == 0 ? -EDOM : object_in(j, o, recs, img->n_pools);
 		if (ret < 0) {
+			const struct wlcr_interface *have =
+				o->interface ? wlcr_interface_find(o->interface) : NULL;
 			free(recs);
-			snprintf(err, errlen, "object %u (%s): %s", o->id,
-				 o->interface ? o->interface : "?",
-				 ret == -ENOENT	  ? "interface unknown to this wlcr-proxy"
-				 : ret == -ERANGE ? "id out of the client's range"
-						  : strerror(-ret));
+			if (ret == -ENOENT && !have)
+				/* named, with what would make it restorable */
+				snprintf(
+					err, errlen,
+					"the app uses %s, and this wlcr-proxy has no protocol "
+					"table for it: give it the protocol's XML (--protocol-dir)",
+					o->interface ? o->interface : "an object without interface");
+			else
+				snprintf(err, errlen, "object %u (%s): %s", o->id,
+					 o->interface ? o->interface : "?",
+					 ret == -EDOM ? "id out of the client's range"
+						      : strerror(-ret));
 			return ret == -ENOMEM ? ret : -EINVAL;
 		}
 	}

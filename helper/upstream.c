@@ -26,7 +26,7 @@ struct wlcr_upstream *wlcr_upstream_get(struct wlcr_proxy *proxy, const char *pa
 	up->proxy = proxy;
 	up->inotify_fd = -1;
 	up->watch.fd = up->retry.src.fd = up->give_up.src.fd = -1;
-	if (wlcr_registry_init(&up->registry, proxy->opt.shm_only, proxy->opt.allow_unknown) < 0 ||
+	if (wlcr_registry_init(&up->registry, proxy->opt.shm_only) < 0 ||
 	    (proxy->opt.compat_file &&
 	     wlcr_registry_load_compat(&up->registry, proxy->opt.compat_file, &(int){ 0 }) < 0)) {
 		wlcr_registry_finish(&up->registry);

@@ -8,7 +8,8 @@ unit_deps_wire     := helper/wire.c
 unit_deps_conn     := helper/conn.c common/unix.c
 unit_deps_ctl      := common/ctl.c common/unix.c
 unit_deps_objmap   := helper/objmap.c
-unit_deps_registry := helper/registry.c helper/names.c
+unit_deps_registry := helper/registry.c helper/names.c helper/protoload.c helper/protoxml.c \
+	common/log.c
 unit_deps_manifest := common/image.c
 unit_deps_sockdiag := plugin/sockdiag.c common/unix.c
 # libraries beyond the proxy's a test's modules need
@@ -18,7 +19,8 @@ CLIENT_DEPS := helper/client.c helper/accept.c helper/proxy.c helper/upstream.c 
 	helper/takeover.c helper/restore.c helper/names.c helper/journal.c helper/objmap.c \
 	helper/wire.c helper/conn.c \
 	helper/loop.c helper/registry.c helper/record.c helper/replay.c helper/snapshot.c \
-	helper/control.c helper/serials.c common/log.c common/ctl.c common/unix.c
+	helper/control.c helper/serials.c helper/foreign.c helper/protoload.c helper/protoxml.c \
+	common/log.c common/ctl.c common/unix.c
 unit_deps_journal  := $(CLIENT_DEPS) test/unit/session.c
 unit_deps_client   := $(CLIENT_DEPS) test/unit/session.c
 unit_deps_replay   := $(CLIENT_DEPS) test/unit/session.c test/unit/replay_harness.c
@@ -70,7 +72,7 @@ ZDTM_BIN := $(patsubst %,$(B)/test/zdtm/%,$(ZDTM_NAMES))
 ZDTM_TESTS := $(patsubst %,$(B)/test/zdtm/%.sh,$(ZDTM_NAMES))
 WLCLIENT := test/lib/wlclient.c test/lib/wlclient.h
 # the protocols our own test clients speak, through libwayland-client
-ZDTM_XML := $(filter-out $(WAYLAND_XML) $(wildcard protocol/*.xml),$(PROTOCOL_XML))
+ZDTM_XML := $(filter-out $(WAYLAND_XML),$(PROTOCOL_XML))
 ZDTM_PROTO_H := $(patsubst %.xml,$(B)/gen/%-client-protocol.h,$(notdir $(ZDTM_XML)))
 ZDTM_PROTO_C := $(patsubst %.xml,$(B)/gen/%-protocol.c,$(notdir $(ZDTM_XML)))
 vpath %.xml $(sort $(dir $(ZDTM_XML)))

@@ -5,6 +5,7 @@
 
 #include "client.h"
 #include "log.h"
+#include "foreign.h"
 #include "proxy.h"
 #include "record.h"
 #include "upstream.h"
@@ -28,5 +29,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		wlcr_client_free(c);
 	}
 	wlcr_upstream_free_all(&proxy);
+	wlcr_foreign_finish(&proxy);
 	return 0;
 }

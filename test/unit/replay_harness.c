@@ -536,6 +536,8 @@ int rh_restore(struct replay_harness *h, struct session *a, const struct rh_opti
 		snprintf(h->error, sizeof(h->error), "dump: %s", err);
 		return -1;
 	}
+	if (opt->after_dump)
+		opt->after_dump(h);
 	int fds[64];
 	size_t nfds = img->n_pools;
 	if (nfds > 64) {

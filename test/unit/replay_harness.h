@@ -63,6 +63,9 @@ struct rh_options {
 	bool configure_late;
 	/* the compositor's serials continue from here */
 	uint32_t serial;
+	/* called once the image is made, before the new proxy takes it: the
+	 * old proxy's part ends there (an app's journal may be freed) */
+	void (*after_dump)(struct replay_harness *h);
 	/* called for each request after the default answers are queued */
 	void (*on_request)(struct replay_harness *h, const struct rh_msg *req);
 	void *data;

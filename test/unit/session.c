@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "foreign.h"
 #include "upstream.h"
 #include "wire.h"
 
@@ -30,6 +31,7 @@ void session_finish(struct session *s)
 	wlcr_client_free(s->c);
 	close(s->app_fd);
 	wlcr_upstream_free_all(&s->proxy);
+	wlcr_foreign_finish(&s->proxy);
 }
 
 bool session_request(struct session *s, uint32_t sender, uint16_t opcode, int fd,

@@ -7,13 +7,14 @@
 #include <unistd.h>
 
 #include "names.h"
+#include "protoload.h"
 #include "registry.h"
 #include "unit.h"
 
 static void a_compositors_globals_are_kept_by_its_names_until_it_goes(void)
 {
 	struct wlcr_registry reg;
-	CHECK(wlcr_registry_init(&reg, false, false) == 0);
+	CHECK(wlcr_registry_init(&reg, false) == 0);
 	struct wlcr_global *a = wlcr_registry_from_upstream(&reg, 40, "wl_compositor", 6);
 	CHECK(a && wlcr_registry_from_upstream(&reg, 7, "wl_shm", 1));
 	/* seen again from another client's connection: the same record */
@@ -56,7 +57,7 @@ static void a_clients_names_are_its_own_and_outlive_the_compositor(void)
 static void versions_are_clamped_to_the_baseline_and_the_tables(void)
 {
 	struct wlcr_registry reg;
-	CHECK(wlcr_registry_init(&reg, false, false) == 0);
+	CHECK(wlcr_registry_init(&reg, false) == 0);
 	CHECK_EQ(wlcr_registry_from_upstream(&reg, 1, "xdg_wm_base", 5)->version, 2);
 	CHECK_EQ(wlcr_registry_from_upstream(&reg, 2, "wl_compositor", 6)->version, 4);
 	/* below the baseline: the compositor's own */
@@ -70,16 +71,101 @@ static void versions_are_clamped_to_the_baseline_and_the_tables(void)
 static void unknown_and_gpu_globals_are_hidden(void)
 {
 	struct wlcr_registry reg;
-	CHECK(wlcr_registry_init(&reg, true, false) == 0);
+	CHECK(wlcr_registry_init(&reg, true) == 0);
 	CHECK(wlcr_registry_from_upstream(&reg, 1, "zwp_linux_dmabuf_v1", 4)->hidden);
 	CHECK(wlcr_registry_from_upstream(&reg, 2, "wl_drm", 2)->hidden);
 	CHECK(wlcr_registry_from_upstream(&reg, 3, "weston_desktop_shell", 1)->hidden);
 	CHECK(!wlcr_registry_from_upstream(&reg, 4, "wl_shm", 1)->hidden);
 	wlcr_registry_finish(&reg);
-	CHECK(wlcr_registry_init(&reg, false, true) == 0);
-	CHECK(!wlcr_registry_from_upstream(&reg, 3, "weston_desktop_shell", 1)->hidden);
+	CHECK(wlcr_registry_init(&reg, false) == 0);
+	const struct wlcr_global *g =
+		wlcr_registry_from_upstream(&reg, 3, "weston_desktop_shell", 1);
+	/* the reason tells how to make it usable */
+	CHECK(g->hidden && strstr(g->hidden_why, "--protocol-dir"));
 	CHECK(!wlcr_registry_from_upstream(&reg, 1, "zwp_linux_dmabuf_v1", 4)->hidden);
 	wlcr_registry_finish(&reg);
+}
+
+static bool write_file(const char *dir, const char *name, const char *text)
+{
+	char path[256];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return false;
+	fputs(text, f);
+	return fclose(f) == 0;
+}
+
+/* A protocol the build does not know, from XML read at start-up: parsed
+ * into the same tables (an object it makes, an fd, a serial), offered to
+ * clients; one naming an interface nobody defines, and a broken file, are
+ * left out with the reason. */
+static void protocol_xml_read_at_start_up_makes_a_global_usable(void)
+{
+	char dir[] = "/tmp/wlcr-protodir-XXXXXX";
+	CHECK(mkdtemp(dir));
+	CHECK(write_file(dir, "echo.xml",
+			 "<protocol name=\"echo\">\n"
+			 " <interface name=\"wlcr_echo_manager_v1\" version=\"2\">\n"
+			 "  <request name=\"destroy\" type=\"destructor\"/>\n"
+			 "  <request name=\"get_echo\">\n"
+			 "   <arg name=\"id\" type=\"new_id\" interface=\"wlcr_echo_v1\"/>\n"
+			 "   <arg name=\"surface\" type=\"object\" interface=\"wl_surface\"/>\n"
+			 "  </request>\n"
+			 " </interface>\n"
+			 " <interface name=\"wlcr_echo_v1\" version=\"2\">\n"
+			 "  <request name=\"send\"><arg name=\"fd\" type=\"fd\"/></request>\n"
+			 "  <event name=\"echoed\" since=\"2\">\n"
+			 "   <arg name=\"serial\" type=\"uint\"/>\n"
+			 "   <arg name=\"text\" type=\"string\" allow-null=\"true\"/>\n"
+			 "  </event>\n"
+			 " </interface>\n"
+			 "</protocol>\n"));
+	CHECK(write_file(dir, "orphan.xml",
+			 "<protocol name=\"orphan\"><interface name=\"wlcr_orphan_v1\" "
+			 "version=\"1\"><request name=\"make\"><arg name=\"id\" "
+			 "type=\"new_id\" interface=\"wlcr_nowhere_v1\"/></request>"
+			 "</interface></protocol>\n"));
+	CHECK(write_file(dir, "broken.xml", "<protocol name=\"broken\"><interface name="));
+	const char *dirs[] = { dir };
+	char err[256] = "";
+	int ret = wlcr_protoload_init(dirs, 1, false, err, sizeof(err));
+	char cmd[300];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	CHECK(system(cmd) == 0);
+	CHECK(ret == 0);
+
+	const struct wlcr_interface *m = wlcr_interface_find("wlcr_echo_manager_v1");
+	const struct wlcr_interface *e = wlcr_interface_find("wlcr_echo_v1");
+	CHECK(m && e && wlcr_protoload_is_runtime(m) && wlcr_protoload_is_runtime(e));
+	CHECK(!wlcr_protoload_is_runtime(wlcr_interface_find("wl_surface")));
+	CHECK(m->index >= wlcr_interfaces_count && m->index != e->index);
+	CHECK_EQ(m->version, 2);
+	CHECK_EQ(m->nrequests, 2);
+	CHECK(m->requests[0].flags & WLCR_MSG_DESTRUCTOR);
+	CHECK_EQ(m->requests[1].new_id_arg, 0);
+	CHECK(m->requests[1].args[0].iface == e);
+	CHECK(m->requests[1].args[1].iface == wlcr_interface_find("wl_surface"));
+	CHECK_EQ(e->requests[0].nfds, 1);
+	CHECK_EQ(e->events[0].since, 2);
+	CHECK_EQ(e->events[0].args[0].role, WLCR_ROLE_SERIAL);
+	CHECK(e->events[0].args[1].nullable);
+	CHECK(strstr(wlcr_protoload_origin(m), "echo.xml"));
+	CHECK(!wlcr_interface_find("wlcr_orphan_v1"));
+	CHECK(strstr(wlcr_protoload_why_not("wlcr_orphan_v1"), "wlcr_nowhere_v1"));
+
+	struct wlcr_registry reg;
+	CHECK(wlcr_registry_init(&reg, false) == 0);
+	const struct wlcr_global *g =
+		wlcr_registry_from_upstream(&reg, 1, "wlcr_echo_manager_v1", 5);
+	CHECK(!g->hidden);
+	CHECK_EQ(g->version, 2); /* clamped to what the XML describes */
+	g = wlcr_registry_from_upstream(&reg, 2, "wlcr_orphan_v1", 1);
+	CHECK(g->hidden && strstr(g->hidden_why, "wlcr_nowhere_v1"));
+	wlcr_registry_finish(&reg);
+	wlcr_protoload_finish();
+	CHECK(!wlcr_interface_find("wlcr_echo_manager_v1"));
 }
 
 static void compat_file_overrides_and_reports_bad_lines(void)
@@ -92,7 +178,7 @@ static void compat_file_overrides_and_reports_bad_lines(void)
 	fclose(f);
 	struct wlcr_registry reg;
 	int line = 0;
-	CHECK(wlcr_registry_init(&reg, false, false) == 0);
+	CHECK(wlcr_registry_init(&reg, false) == 0);
 	CHECK_EQ(wlcr_registry_load_compat(&reg, path, &line), 0);
 	CHECK_EQ(wlcr_registry_from_upstream(&reg, 1, "xdg_wm_base", 5)->version, 1);
 	CHECK_EQ(wlcr_registry_from_upstream(&reg, 2, "wl_seat", 8)->version, 5);
@@ -107,6 +193,8 @@ static void compat_file_overrides_and_reports_bad_lines(void)
 }
 
 static const struct unit_case cases[] = {
+	{ "protocol XML read at start-up makes a global usable",
+	  protocol_xml_read_at_start_up_makes_a_global_usable },
 	{ "a_compositors_globals_are_kept_by_its_names_until_it_goes",
 	  a_compositors_globals_are_kept_by_its_names_until_it_goes },
 	{ "a_clients_names_are_its_own_and_outlive_the_compositor",

@@ -4,10 +4,12 @@
  * Each case checks what the new compositor was asked and what the app was
  * told, for one protocol. */
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "protoload.h"
 #include "replay_harness.h"
 #include "session.h"
 #include "unit.h"
@@ -36,7 +38,13 @@ static const struct rh_global old_globals[] = {
 	{ 23, "zwp_idle_inhibit_manager_v1", 1 },
 	{ 24, "zwp_relative_pointer_manager_v1", 1 },
 	{ 25, "zwp_primary_selection_device_manager_v1", 1 },
-	{ 26, "zwlr_data_control_manager_v1", 2 },
+	{ 26, "zwlr_layer_shell_v1", 4 },
+	{ 27, "org_kde_kwin_server_decoration_manager", 1 },
+	{ 28, "zwp_tablet_manager_v2", 1 },
+	{ 29, "zwp_pointer_gestures_v1", 3 },
+	{ 30, "zxdg_exporter_v2", 1 },
+	{ 31, "zxdg_importer_v2", 1 },
+	{ 32, "zwlr_data_control_manager_v1", 2 },
 };
 
 /* The one it is restored on: other names in another order, and the old
@@ -58,7 +66,13 @@ static const struct rh_global new_globals[] = {
 	{ 14, "wl_seat", 9 },
 	{ 15, "wp_fractional_scale_manager_v1", 1 },
 	{ 16, "zwp_primary_selection_device_manager_v1", 1 },
-	{ 17, "zwlr_data_control_manager_v1", 2 },
+	{ 17, "zxdg_importer_v2", 1 },
+	{ 18, "zxdg_exporter_v2", 1 },
+	{ 19, "zwp_pointer_gestures_v1", 3 },
+	{ 20, "zwp_tablet_manager_v2", 1 },
+	{ 21, "org_kde_kwin_server_decoration_manager", 1 },
+	{ 22, "zwlr_layer_shell_v1", 4 },
+	{ 23, "zwlr_data_control_manager_v1", 2 },
 };
 
 static uint32_t new_name(const char *iface)
@@ -1108,10 +1122,386 @@ static void a_data_control_selection_ends_without_data_control(void)
 	rh_finish(&h);
 }
 
+/* ---- the new compositor lacks a global ----------------------------------- */
+
+/* options() without one interface */
+static struct rh_options options_without(const char *iface, struct rh_global *globals)
+{
+	struct rh_options o = options();
+	size_t n = 0;
+	for (size_t i = 0; i < N(new_globals); i++)
+		if (strcmp(new_globals[i].interface, iface) != 0)
+			globals[n++] = new_globals[i];
+	o.globals = globals;
+	o.nglobals = n;
+	return o;
+}
+
+/* ---- layer shell ------------------------------------------------------------ */
+
+/* The scripted compositor's layer shell: a layer surface's first commit
+ * gets a configure of the size in h->opt.data (0 0: as asked). */
+static uint32_t layer_role_surface, layer_surface, layer_serial;
+static bool layer_configured;
+static void layer_configure(struct replay_harness *h, const struct rh_msg *req)
+{
+	const uint32_t *size = h->opt.data;
+	if (strcmp(req->name, "zwlr_layer_shell_v1.get_layer_surface") == 0) {
+		layer_surface = req->m.new_id;
+		layer_role_surface = req->m.args[1].u;
+		layer_configured = false;
+	} else if (strcmp(req->name, "wl_surface.commit") == 0 &&
+		   req->m.sender == layer_role_surface && !layer_configured) {
+		layer_configured = true;
+		layer_serial = ++h->serial;
+		RH_QUEUE(h, layer_surface, WLCR_EVT_zwlr_layer_surface_v1_configure, "uuu",
+			 layer_serial, size[0], size[1]);
+	}
+}
+
+/* A layer surface (13) on its own wl_surface (11), bound layer shell 12:
+ * its state set before the initial commit, configured at 200x50, acked,
+ * and the buffer committed. */
+static bool app_layer(struct app *a)
+{
+	struct session *s = &a->s;
+	return app_init(a, false) && REQ(s, 3, WLCR_REQ_wl_compositor_create_surface, "n", 11u) &&
+	       app_bind(a, "zwlr_layer_shell_v1", 4, 12) &&
+	       REQ(s, 12, WLCR_REQ_zwlr_layer_shell_v1_get_layer_surface, "noous", 13u, 11u, 0u, 2u,
+		   "wlcr-test") &&
+	       REQ(s, 13, WLCR_REQ_zwlr_layer_surface_v1_set_size, "uu", 200u, 50u) &&
+	       REQ(s, 13, WLCR_REQ_zwlr_layer_surface_v1_set_anchor, "u", 1u) &&
+	       REQ(s, 13, WLCR_REQ_zwlr_layer_surface_v1_set_exclusive_zone, "i", 50u) &&
+	       REQ(s, 13, WLCR_REQ_zwlr_layer_surface_v1_set_margin, "iiii", 1u, 2u, 3u, 4u) &&
+	       REQ(s, 13, WLCR_REQ_zwlr_layer_surface_v1_set_keyboard_interactivity, "u", 1u) &&
+	       REQ(s, 11, WLCR_REQ_wl_surface_commit, "") &&
+	       EVT(s, 13, WLCR_EVT_zwlr_layer_surface_v1_configure, "uuu", 200u, 200u, 50u) &&
+	       REQ(s, 13, WLCR_REQ_zwlr_layer_surface_v1_ack_configure, "u", 200u) &&
+	       REQ(s, 11, WLCR_REQ_wl_surface_attach, "oii", 8u, 0u, 0u) &&
+	       REQ(s, 11, WLCR_REQ_wl_surface_commit, "");
+}
+
+static void layer_surface_is_set_up_before_its_initial_commit_and_acks_the_new_configure(void)
+{
+	struct app a;
+	CHECK(app_layer(&a));
+	uint32_t sizes[][2] = { { 200, 50 }, { 800, 50 } };
+	for (size_t i = 0; i < N(sizes); i++) {
+		struct replay_harness h;
+		struct rh_options o = options();
+		o.on_request = layer_configure;
+		o.data = sizes[i];
+		HCHECK(&h, rh_restore(&h, &a.s, &o) == 0);
+		int made = rh_find_new(&h.up, 0, "zwlr_layer_shell_v1.get_layer_surface", 13);
+		HCHECK(&h, made > rh_find_new(&h.up, 0, "wl_compositor.create_surface", 11));
+		HCHECK_EQ(&h, rh_arg(&h.up, made, 3), 2);
+		HCHECK(&h, strcmp(rh_str(&h.up, made, 4), "wlcr-test") == 0);
+		/* its double-buffered state goes with the initial commit */
+		int initial = rh_find(&h.up, made, "wl_surface.commit", 11);
+		const char *setters[] = { "set_size", "set_anchor", "set_exclusive_zone",
+					  "set_margin", "set_keyboard_interactivity" };
+		for (size_t k = 0; k < N(setters); k++) {
+			char name[96];
+			snprintf(name, sizeof(name), "zwlr_layer_surface_v1.%s", setters[k]);
+			int at = rh_find(&h.up, made, name, 13);
+			HCHECK(&h, at > made && at < initial);
+		}
+		HCHECK_EQ(&h,
+			  rh_arg(&h.up, rh_find(&h.up, 0, "zwlr_layer_surface_v1.set_size", 13), 0),
+			  200);
+		/* the new compositor's configure is acked, then the buffer */
+		int ack = rh_find(&h.up, initial, "zwlr_layer_surface_v1.ack_configure", 13);
+		HCHECK(&h, ack > initial);
+		HCHECK_EQ(&h, rh_arg(&h.up, ack, 0), layer_serial);
+		HCHECK_EQ(&h, rh_count(&h.up, 0, "zwlr_layer_surface_v1.ack_configure", 13), 1);
+		int attach = rh_find(&h.up, ack, "wl_surface.attach", 11);
+		HCHECK(&h, attach > ack && rh_arg(&h.up, attach, 0) == 8);
+		HCHECK(&h, rh_find(&h.up, attach, "wl_surface.commit", 11) > attach);
+		int told = rh_find(&h.down, 0, "zwlr_layer_surface_v1.configure", 13);
+		if (sizes[i][0] == 200) {
+			HCHECK_EQ(&h, told, -1); /* the app knows that size */
+		} else {
+			/* a new size, with a serial of the app's own above 200 */
+			HCHECK(&h, told >= 0);
+			HCHECK_EQ(&h, rh_arg(&h.down, told, 1), 800);
+			uint32_t serial = rh_arg(&h.down, told, 0);
+			HCHECK(&h, serial > 200);
+			/* whose ack the compositor never sees: it has one */
+			size_t up = h.up.n;
+			HCHECK(&h, APP(&h, 13, WLCR_REQ_zwlr_layer_surface_v1_ack_configure, "u",
+				       serial));
+			HCHECK(&h, nothing_sent_since(&h, up));
+		}
+		HCHECK(&h, !h.error[0]);
+		rh_finish(&h);
+	}
+	app_finish(&a);
+}
+
+static void layer_surface_where_no_layer_shell_is_stays_unshown_and_a_new_one_is_closed(void)
+{
+	struct app a;
+	struct replay_harness h;
+	CHECK(app_layer(&a));
+	struct rh_global globals[N(new_globals)];
+	struct rh_options o = options_without("zwlr_layer_shell_v1", globals);
+	HCHECK(&h, rh_restore(&h, &a.s, &o) == 0);
+	app_finish(&a);
+	/* neither it nor its wl_surface is made; the app is not told: on a
+	 * compositor with layer shell it shows again (the journal keeps it) */
+	HCHECK_EQ(&h, rh_find_new(&h.up, 0, "wl_registry.bind", 12), -1);
+	HCHECK_EQ(&h, rh_find_new(&h.up, 0, "wl_compositor.create_surface", 11), -1);
+	HCHECK_EQ(&h, rh_count(&h.down, 0, "zwlr_layer_surface_v1.closed", 0), 0);
+	HCHECK(&h, !h.error[0]);
+	/* what the app does with it is absorbed, and journaled */
+	size_t up = h.up.n;
+	HCHECK(&h, APP(&h, 13, WLCR_REQ_zwlr_layer_surface_v1_set_size, "uu", 300u, 60u));
+	HCHECK(&h, APP(&h, 11, WLCR_REQ_wl_surface_commit, ""));
+	HCHECK(&h, nothing_sent_since(&h, up));
+	/* one made here is closed at once, the protocol's clear end */
+	HCHECK(&h, APP(&h, 3, WLCR_REQ_wl_compositor_create_surface, "n", 14u));
+	size_t down = h.down.n;
+	HCHECK(&h, APP(&h, 12, WLCR_REQ_zwlr_layer_shell_v1_get_layer_surface, "noous", 15u, 14u,
+		       0u, 2u, "late"));
+	HCHECK(&h, rh_find(&h.down, down, "zwlr_layer_surface_v1.closed", 15) >= 0);
+	HCHECK(&h, APP(&h, 15, WLCR_REQ_zwlr_layer_surface_v1_destroy, ""));
+	HCHECK(&h, !h.error[0] && !h.b.c->dead);
+	rh_finish(&h);
+}
+
+/* ---- KDE server-side decoration -------------------------------------------- */
+
+static void kde_decoration_modes(struct replay_harness *h, const struct rh_msg *req)
+{
+	if (strcmp(req->name, "wl_registry.bind") == 0 &&
+	    strcmp(req->m.new_iface_name, "org_kde_kwin_server_decoration_manager") == 0)
+		RH_QUEUE(h, req->m.new_id,
+			 WLCR_EVT_org_kde_kwin_server_decoration_manager_default_mode, "u", 2u);
+	else if (strcmp(req->name, "org_kde_kwin_server_decoration_manager.create") == 0)
+		RH_QUEUE(h, req->m.new_id, WLCR_EVT_org_kde_kwin_server_decoration_mode, "u", 2u);
+}
+
+/* GTK 3's way to ask for server-side decoration: manager 11, decoration 12
+ * of surface 6, mode server. */
+static bool app_kde_decoration(struct app *a)
+{
+	struct session *s = &a->s;
+	return app_toplevel(a) && app_bind(a, "org_kde_kwin_server_decoration_manager", 1, 11) &&
+	       EVT(s, 11, WLCR_EVT_org_kde_kwin_server_decoration_manager_default_mode, "u", 2u) &&
+	       REQ(s, 11, WLCR_REQ_org_kde_kwin_server_decoration_manager_create, "no", 12u, 6u) &&
+	       EVT(s, 12, WLCR_EVT_org_kde_kwin_server_decoration_mode, "u", 2u) &&
+	       REQ(s, 12, WLCR_REQ_org_kde_kwin_server_decoration_request_mode, "u", 2u);
+}
+
+static void kde_server_decoration_is_recreated_or_becomes_client_side(void)
+{
+	struct app a;
+	CHECK(app_kde_decoration(&a));
+	struct replay_harness h;
+	struct rh_options o = options();
+	o.on_request = kde_decoration_modes;
+	HCHECK(&h, rh_restore(&h, &a.s, &o) == 0);
+	int made = rh_find_new(&h.up, 0, "org_kde_kwin_server_decoration_manager.create", 12);
+	HCHECK(&h, made >= 0 && rh_arg(&h.up, made, 1) == 6);
+	int mode = rh_find(&h.up, made, "org_kde_kwin_server_decoration.request_mode", 12);
+	HCHECK(&h, mode > made && rh_arg(&h.up, mode, 0) == 2);
+	/* the same modes again: nothing new for the app */
+	HCHECK_EQ(&h, rh_count(&h.down, 0, "org_kde_kwin_server_decoration.mode", 0), 0);
+	HCHECK_EQ(&h,
+		  rh_count(&h.down, 0, "org_kde_kwin_server_decoration_manager.default_mode", 0),
+		  0);
+	rh_finish(&h);
+
+	/* a compositor without it (weston): the app draws its decoration */
+	struct rh_global globals[N(new_globals)];
+	o = options_without("org_kde_kwin_server_decoration_manager", globals);
+	HCHECK(&h, rh_restore(&h, &a.s, &o) == 0);
+	app_finish(&a);
+	HCHECK_EQ(&h, rh_find_new(&h.up, 0, "wl_registry.bind", 11), -1);
+	int told = rh_find(&h.down, 0, "org_kde_kwin_server_decoration.mode", 12);
+	HCHECK(&h, told >= 0 && rh_arg(&h.down, told, 0) == 1);
+	/* a decoration made there is told the same at once */
+	size_t down = h.down.n;
+	HCHECK(&h, APP(&h, 12, WLCR_REQ_org_kde_kwin_server_decoration_release, ""));
+	HCHECK(&h,
+	       APP(&h, 11, WLCR_REQ_org_kde_kwin_server_decoration_manager_create, "no", 12u, 6u));
+	told = rh_find(&h.down, down, "org_kde_kwin_server_decoration.mode", 12);
+	HCHECK(&h, told >= 0 && rh_arg(&h.down, told, 0) == 1);
+	HCHECK(&h, !h.error[0] && !h.b.c->dead);
+	rh_finish(&h);
+}
+
+/* ---- tablets and gestures ------------------------------------------------------ */
+
+static void tablets_go_with_the_old_compositor_and_a_gesture_under_way_is_cancelled(void)
+{
+	struct app a;
+	struct replay_harness h;
+	struct session *s = &a.s;
+	/* the server's ids, from the first (libwayland's are dense too) */
+	const uint32_t tablet = 0xff000000u, tool = 0xff000001u, pad = 0xff000002u;
+	CHECK(app_toplevel(&a) && app_seat_and_pointer(&a));
+	CHECK(app_bind(&a, "zwp_tablet_manager_v2", 1, 13));
+	CHECK(REQ(s, 13, WLCR_REQ_zwp_tablet_manager_v2_get_tablet_seat, "no", 14u, 11u));
+	CHECK(EVT(s, 14, WLCR_EVT_zwp_tablet_seat_v2_tablet_added, "n", tablet));
+	CHECK(EVT(s, 14, WLCR_EVT_zwp_tablet_seat_v2_tool_added, "n", tool));
+	CHECK(EVT(s, 14, WLCR_EVT_zwp_tablet_seat_v2_pad_added, "n", pad));
+	CHECK(EVT(s, pad, WLCR_EVT_zwp_tablet_pad_v2_removed, ""));
+	CHECK(app_bind(&a, "zwp_pointer_gestures_v1", 3, 15));
+	CHECK(REQ(s, 15, WLCR_REQ_zwp_pointer_gestures_v1_get_swipe_gesture, "no", 16u, 12u));
+	CHECK(REQ(s, 15, WLCR_REQ_zwp_pointer_gestures_v1_get_pinch_gesture, "no", 17u, 12u));
+	CHECK(EVT(s, 16, WLCR_EVT_zwp_pointer_gesture_swipe_v1_begin, "uuou", 300u, 1u, 6u, 3u));
+	CHECK(EVT(s, 17, WLCR_EVT_zwp_pointer_gesture_pinch_v1_begin, "uuou", 301u, 1u, 6u, 2u));
+	CHECK(EVT(s, 17, WLCR_EVT_zwp_pointer_gesture_pinch_v1_end, "uui", 302u, 2u, 0u));
+	struct rh_options o = options();
+	o.on_request = seat_events;
+	HCHECK(&h, rh_restore(&h, s, &o) == 0);
+	app_finish(&a);
+	/* the old compositor's devices are removed; one removed before is not
+	 * removed again; the new compositor announces its own */
+	HCHECK_EQ(&h, rh_count(&h.down, 0, "zwp_tablet_v2.removed", tablet), 1);
+	HCHECK_EQ(&h, rh_count(&h.down, 0, "zwp_tablet_tool_v2.removed", tool), 1);
+	HCHECK_EQ(&h, rh_count(&h.down, 0, "zwp_tablet_pad_v2.removed", pad), 0);
+	HCHECK(&h, rh_find_new(&h.up, 0, "zwp_tablet_manager_v2.get_tablet_seat", 14) >= 0);
+	/* the swipe under way is cancelled, with a serial above the app's */
+	int end = rh_find(&h.down, 0, "zwp_pointer_gesture_swipe_v1.end", 16);
+	HCHECK(&h, end >= 0);
+	HCHECK(&h, rh_arg(&h.down, end, 0) > 302);
+	HCHECK_EQ(&h, rh_arg(&h.down, end, 2), 1);
+	HCHECK_EQ(&h, rh_count(&h.down, 0, "zwp_pointer_gesture_pinch_v1.end", 17), 0);
+	HCHECK(&h, rh_find_new(&h.up, 0, "zwp_pointer_gestures_v1.get_swipe_gesture", 16) >= 0);
+	/* what the app says to the old devices is absorbed */
+	size_t up = h.up.n;
+	HCHECK(&h, APP(&h, tool, WLCR_REQ_zwp_tablet_tool_v2_destroy, ""));
+	HCHECK(&h, nothing_sent_since(&h, up));
+	HCHECK(&h, !h.error[0] && !h.b.c->dead);
+	rh_finish(&h);
+}
+
+/* ---- xdg-foreign --------------------------------------------------------------- */
+
+static void new_handle(struct replay_harness *h, const struct rh_msg *req)
+{
+	if (strcmp(req->name, "zxdg_exporter_v2.export_toplevel") == 0)
+		RH_QUEUE(h, req->m.new_id, WLCR_EVT_zxdg_exported_v2_handle, "s",
+			 "handle-on-the-new-compositor");
+}
+
+static void exported_handle_stays_the_apps_and_imports_of_it_reach_the_new_one(void)
+{
+	struct app a;
+	struct replay_harness h;
+	struct session *s = &a.s;
+	CHECK(app_toplevel(&a) && app_bind(&a, "zxdg_exporter_v2", 1, 11));
+	CHECK(REQ(s, 11, WLCR_REQ_zxdg_exporter_v2_export_toplevel, "no", 12u, 6u));
+	CHECK(EVT(s, 12, WLCR_EVT_zxdg_exported_v2_handle, "s", "old"));
+	CHECK(app_bind(&a, "zxdg_importer_v2", 1, 13));
+	struct rh_options o = options();
+	o.on_request = new_handle;
+	HCHECK(&h, rh_restore(&h, s, &o) == 0);
+	app_finish(&a);
+	HCHECK(&h, rh_find_new(&h.up, 0, "zxdg_exporter_v2.export_toplevel", 12) >= 0);
+	/* the app keeps the handle it handed out */
+	HCHECK_EQ(&h, rh_count(&h.down, 0, "zxdg_exported_v2.handle", 12), 0);
+	HCHECK(&h, APP(&h, 13, WLCR_REQ_zxdg_importer_v2_import_toplevel, "ns", 14u, "old"));
+	int imp = rh_find_new(&h.up, 0, "zxdg_importer_v2.import_toplevel", 14);
+	HCHECK(&h, imp >= 0);
+	HCHECK(&h, strcmp(rh_str(&h.up, imp, 1), "handle-on-the-new-compositor") == 0);
+	/* a handle the proxy never saw goes as it is */
+	HCHECK(&h, APP(&h, 13, WLCR_REQ_zxdg_importer_v2_import_toplevel, "ns", 15u, "other"));
+	HCHECK(&h, strcmp(rh_str(&h.up,
+				 rh_find_new(&h.up, 0, "zxdg_importer_v2.import_toplevel", 15), 1),
+			  "other") == 0);
+	HCHECK(&h, !h.error[0] && !h.b.c->dead);
+	rh_finish(&h);
+}
+
+/* ---- protocols read at start-up -------------------------------------------- */
+
+/* The app's proxy is gone with the XML it read. */
+static void forget_protocols(struct replay_harness *h)
+{
+	app_finish(h->opt.data);
+	wlcr_protoload_finish();
+}
+
+/* An app of a proxy that read XML for a protocol the build does not know
+ * is journaled and replayed like any; restored through a proxy without
+ * that XML, the restore fails naming the interface. */
+static void a_protocol_from_xml_replays_and_a_proxy_without_it_names_it(void)
+{
+	char dir[] = "/tmp/wlcr-protodir-XXXXXX";
+	CHECK(mkdtemp(dir));
+	char path[128];
+	snprintf(path, sizeof(path), "%s/echo.xml", dir);
+	FILE *f = fopen(path, "w");
+	CHECK(f);
+	fputs("<protocol name=\"echo\"><interface name=\"wlcr_echo_manager_v1\" version=\"1\">"
+	      "<request name=\"get_echo\"><arg name=\"id\" type=\"new_id\" "
+	      "interface=\"wlcr_echo_v1\"/><arg name=\"surface\" type=\"object\" "
+	      "interface=\"wl_surface\"/></request></interface>"
+	      "<interface name=\"wlcr_echo_v1\" version=\"1\"><request name=\"say\">"
+	      "<arg name=\"text\" type=\"string\"/></request></interface></protocol>\n",
+	      f);
+	fclose(f);
+	const char *dirs[] = { dir };
+	char err[256];
+	int ret = wlcr_protoload_init(dirs, 1, false, err, sizeof(err));
+	unlink(path);
+	rmdir(dir);
+	CHECK(ret == 0);
+	const struct wlcr_interface *mgr = wlcr_interface_find("wlcr_echo_manager_v1");
+	CHECK(mgr);
+
+	struct rh_global globals[N(new_globals) + 1];
+	memcpy(globals, new_globals, sizeof(new_globals));
+	globals[N(new_globals)] = (struct rh_global){ 40, "wlcr_echo_manager_v1", 1 };
+	struct app a;
+	struct replay_harness h;
+	struct session *s = &a.s;
+	CHECK(app_toplevel(&a));
+	CHECK(EVT(s, 2, WLCR_EVT_wl_registry_global, "usu", 32u, "wlcr_echo_manager_v1", 1u));
+	CHECK(app_bind(&a, "wlcr_echo_manager_v1", 1, 11));
+	CHECK(REQ(s, 11, 0, "no", 12u, 6u));
+	CHECK(REQ(s, 12, 0, "s", "first"));
+	CHECK(REQ(s, 12, 0, "s", "last"));
+	struct rh_options o = options();
+	o.globals = globals;
+	o.nglobals = N(globals);
+	HCHECK(&h, rh_restore(&h, s, &o) == 0);
+	int made = rh_find_new(&h.up, 0, "wlcr_echo_manager_v1.get_echo", 12);
+	HCHECK(&h, made >= 0 && rh_arg(&h.up, made, 1) == 6);
+	/* the generic journal: the last value of each request */
+	HCHECK_EQ(&h, rh_count(&h.up, 0, "wlcr_echo_v1.say", 12), 1);
+	HCHECK(&h,
+	       strcmp(rh_str(&h.up, rh_find(&h.up, 0, "wlcr_echo_v1.say", 12), 0), "last") == 0);
+	rh_finish(&h);
+
+	/* restored through a proxy that never read it */
+	o.after_dump = forget_protocols;
+	o.data = &a;
+	CHECK(rh_restore(&h, s, &o) < 0);
+	HCHECK(&h, strstr(h.error, "wlcr_echo_manager_v1") && strstr(h.error, "--protocol-dir"));
+	rh_finish(&h);
+}
+
 static const struct unit_case cases[] = {
 	{ "a data-control selection is set again", a_data_control_selection_is_set_again },
 	{ "a data-control selection ends without data-control",
 	  a_data_control_selection_ends_without_data_control },
+
+	{ "a protocol from XML replays, and a proxy without it names it",
+	  a_protocol_from_xml_replays_and_a_proxy_without_it_names_it },
+	{ "layer surface is set up before its initial commit and acks the new configure",
+	  layer_surface_is_set_up_before_its_initial_commit_and_acks_the_new_configure },
+	{ "layer surface where no layer shell is stays unshown and a new one is closed",
+	  layer_surface_where_no_layer_shell_is_stays_unshown_and_a_new_one_is_closed },
+	{ "kde server decoration is recreated or becomes client side",
+	  kde_server_decoration_is_recreated_or_becomes_client_side },
+	{ "tablets go with the old compositor and a gesture under way is cancelled",
+	  tablets_go_with_the_old_compositor_and_a_gesture_under_way_is_cancelled },
+	{ "exported handle stays the app's and imports of it reach the new one",
+	  exported_handle_stays_the_apps_and_imports_of_it_reach_the_new_one },
 	{ "a buffer outlives its pool's id given to something gone",
 	  a_buffer_outlives_its_pools_id_given_to_something_gone },
 	{ "a stand-in pool waits for the late wl_shm it goes through",

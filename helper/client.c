@@ -624,12 +624,45 @@ static void shift_times(struct wlcr_client *c, const struct wlcr_object *obj,
 			wlcr_wire_set_word(bytes + m->args[i].offset, m->args[i].u + shift);
 }
 
+int wlcr_client_expect_delete(struct wlcr_client *c, uint32_t id)
+{
+	if (c->eat_head == c->neat_deletes)
+		c->eat_head = c->neat_deletes = 0;
+	if (c->neat_deletes == c->cap_eat_deletes) {
+		uint32_t cap = c->cap_eat_deletes ? 2 * c->cap_eat_deletes : 64;
+		uint32_t *n = realloc(c->eat_deletes, cap * sizeof(*n));
+		if (!n)
+			return -ENOMEM;
+		c->eat_deletes = n;
+		c->cap_eat_deletes = cap;
+	}
+	c->eat_deletes[c->neat_deletes++] = id;
+	return 0;
+}
+
+/* A delete_id the proxy owed itself: taken off the list. They come in the
+ * order the proxy made them owed, almost always: the oldest is looked at
+ * first, and one out of order takes the oldest's place. */
+static bool eat_delete(struct wlcr_client *c, uint32_t id)
+{
+	for (uint32_t i = c->eat_head; i < c->neat_deletes; i++) {
+		if (c->eat_deletes[i] != id)
+			continue;
+		c->eat_deletes[i] = c->eat_deletes[c->eat_head++];
+		return true;
+	}
+	return false;
+}
+
 static bool handle_event(struct wlcr_client *c, uint8_t *bytes, uint16_t size, uint32_t sender,
 			 uint16_t opcode)
 {
 	char err[256] = "";
 	struct wlcr_wire_msg m;
 	int fds[WLCR_MAX_FDS_OUT];
+	if (sender == 1 && opcode == WLCR_EVT_wl_display_delete_id && size == 12 &&
+	    eat_delete(c, wlcr_wire_word(bytes + 8)))
+		return true;
 	if (c->replay && wlcr_replay_consumes(c, sender, opcode, bytes, size))
 		return !c->dead;
 	if (c->nid_pairs && sender >= WLCR_SERVER_ID_MIN) {
@@ -943,6 +976,8 @@ void wlcr_client_detach_up(struct wlcr_client *c)
 	 * journal has what the app asked for, events are the next one's */
 	wlcr_conn_finish(&c->up);
 	wlcr_conn_init(&c->up, -1, c->proxy->opt.buffer_limit);
+	/* and so are the delete_ids that compositor owed */
+	c->eat_head = c->neat_deletes = 0;
 }
 
 struct wlcr_client *wlcr_client_create(struct wlcr_proxy *proxy, int fd)
@@ -1026,6 +1061,7 @@ void wlcr_client_free(struct wlcr_client *c)
 	wlcr_replay_free(c);
 	free(c->serials);
 	free(c->id_pairs);
+	free(c->eat_deletes);
 	wlcr_journal_finish(&c->journal);
 	if (c->upstream)
 		wlcr_upstream_unref(c->upstream);

@@ -88,6 +88,13 @@ struct wlcr_client {
 		uint32_t up, down;
 	} * id_pairs;
 	uint32_t nid_pairs;
+	/* delete_ids still to come for the proxy's own objects on the
+	 * compositor (a replay's syncs and temporary objects), a multiset:
+	 * eaten whenever they come. libwayland-server (before 1.22) may hold
+	 * a delete_id back until it has another event for the client, which
+	 * can be after the replay, when the app uses that id again. */
+	uint32_t *eat_deletes;
+	uint32_t eat_head, neat_deletes, cap_eat_deletes; /* live: [eat_head, neat_deletes) */
 	/* CLOCK_MONOTONIC (ns) of the first and the last wl_surface.commit the
 	 * app itself sent (never the replay's): a migration's frozen time as a
 	 * person sees it runs from the source proxy's last to the destination
@@ -144,6 +151,8 @@ void wlcr_client_resume(struct wlcr_client *c);
 /* Sends what was queued outside the client's own event handling (a replay,
  * started from the control socket), and handles requests that waited. */
 void wlcr_client_kick(struct wlcr_client *c);
+/* The compositor owes a delete_id for id, which the app must not see. */
+int wlcr_client_expect_delete(struct wlcr_client *c, uint32_t id);
 /* Watches both connections as the state says (a replay holds the app's
  * requests in its socket; a client waiting for its compositor has none). */
 void wlcr_client_update_interest(struct wlcr_client *c);

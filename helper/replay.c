@@ -37,6 +37,9 @@ struct wlcr_replay {
 	uint32_t barrier;   /* the sync whose delete_id ends the phase */
 	uint32_t temp_next; /* ids for the replay's own objects, above next_id */
 	uint32_t temp_lo;
+	/* phase 1 fills id slots a batch at a time: the next to fill, and
+	 * the last of the batch under way (its done sends the next) */
+	uint32_t ids_next, ids_last;
 	/* phase 3 ends when its barrier has passed and every xdg_surface it
 	 * committed has its configure: compositors send it later (weston
 	 * from an idle callback) */
@@ -111,11 +114,28 @@ static int send_down(struct wlcr_client *c, const uint8_t *bytes, size_t len)
 	return wlcr_conn_write(&c->down, bytes, len, NULL, 0);
 }
 
+/* A sync of the replay's own: its done is what it waits for, its
+ * delete_id the client eats whenever it comes (helper/client.h). */
+static int sync_up(struct wlcr_client *c, uint32_t id)
+{
+	int ret = SEND(c, 1, WLCR_REQ_wl_display_sync, "n", id);
+	return ret < 0 ? ret : wlcr_client_expect_delete(c, id);
+}
+
+/* One of the replay's temporary objects goes. */
+static int destroy_temp(struct wlcr_client *c, uint32_t id, uint16_t opcode)
+{
+	int ret = SEND(c, id, opcode, "");
+	return ret < 0 ? ret : wlcr_client_expect_delete(c, id);
+}
+
+/* The phase ends with the done of a sync sent after all of it (not its
+ * delete_id, which libwayland-server may hold back). */
 static int barrier(struct wlcr_client *c)
 {
 	struct wlcr_replay *rp = c->replay;
 	rp->barrier = rp->next_id;
-	return SEND(c, 1, WLCR_REQ_wl_display_sync, "n", rp->barrier);
+	return sync_up(c, rp->barrier);
 }
 
 static bool is_temp(const struct wlcr_replay *rp, uint32_t id)
@@ -153,18 +173,39 @@ static void fail(struct wlcr_client *c, const char *fmt, ...)
 
 /* ---- phase 1 and 2 ------------------------------------------------------------ */
 
+/* Slots filled per batch. Each sync costs the compositor two events (done,
+ * delete_id); libwayland-server (before 1.22) drops a client whose events
+ * it cannot send, and an app with 10 000 ids made weston do so, a run in
+ * four, before the proxy had read the first of its 20 000 events. */
+#define IDS_BATCH 512
+
+static int ids_batch(struct wlcr_client *c)
+{
+	struct wlcr_replay *rp = c->replay;
+	uint32_t left = rp->next_id - rp->ids_next;
+	uint32_t end = left > IDS_BATCH ? rp->ids_next + IDS_BATCH : rp->next_id;
+	for (uint32_t id = rp->ids_next; id < end; id++)
+		if (sync_up(c, id) < 0)
+			return -ENOMEM;
+	rp->ids_next = end;
+	if (end < rp->next_id) {
+		rp->ids_last = end - 1;
+		return 0;
+	}
+	rp->ids_last = 0;
+	/* the barrier is next_id; the replay's own objects come after it */
+	return barrier(c);
+}
+
 static int phase_ids(struct wlcr_client *c)
 {
 	struct wlcr_replay *rp = c->replay;
 	/* libwayland-server accepts a new id only in a free slot or right
 	 * after the last one: fill every slot below next_id with a callback
 	 * that the server creates, fires and frees, so any order works next */
-	for (uint32_t id = 2; id < rp->next_id; id++)
-		if (SEND(c, 1, WLCR_REQ_wl_display_sync, "n", id) < 0)
-			return -ENOMEM;
-	/* the barrier is next_id; the replay's own objects come after it */
 	rp->temp_lo = rp->temp_next = rp->next_id + 1;
-	return barrier(c);
+	rp->ids_next = 2;
+	return ids_batch(c);
 }
 
 struct collect {
@@ -739,7 +780,7 @@ static int create(struct wlcr_client *c, struct wlcr_object *o)
 	if (ret == 0 && size > m.args[2].u)
 		ret = SEND(c, o->id, WLCR_REQ_wl_shm_pool_resize, "i", (uint32_t)size);
 	if (ret == 0 && temp_region)
-		ret = SEND(c, temp_region, WLCR_REQ_wl_region_destroy, "");
+		ret = destroy_temp(c, temp_region, WLCR_REQ_wl_region_destroy);
 	return ret;
 }
 
@@ -959,7 +1000,7 @@ static int phase_objects(struct wlcr_client *c)
 	for (size_t i = 0; i < col.n && ret == 0; i++) {
 		struct wlcr_pool *p = col.objs[i]->pool;
 		if (p && p->temp_id) {
-			ret = SEND(c, p->temp_id, WLCR_REQ_wl_shm_pool_destroy, "");
+			ret = destroy_temp(c, p->temp_id, WLCR_REQ_wl_shm_pool_destroy);
 			p->temp_id = 0;
 		}
 	}
@@ -1011,7 +1052,7 @@ static int region(struct wlcr_client *c, uint32_t compositor, uint32_t surface, 
 	if (ret == 0)
 		ret = SEND(c, surface, opcode, "o", id);
 	if (ret == 0)
-		ret = SEND(c, id, WLCR_REQ_wl_region_destroy, "");
+		ret = destroy_temp(c, id, WLCR_REQ_wl_region_destroy);
 	return ret;
 }
 
@@ -1443,14 +1484,22 @@ bool wlcr_replay_consumes(struct wlcr_client *c, uint32_t sender, uint16_t opcod
 	if (!rp || !rp->running)
 		return false;
 	if (sender == 1 && opcode == WLCR_EVT_wl_display_delete_id && size == 12) {
+		/* the client ate the replay's own (helper/client.h) */
 		uint32_t id = wlcr_wire_word(bytes + 8);
-		if (id == rp->barrier) {
-			rp->barrier_passed = true;
-			if (!rp->configures_pending)
-				advance(c);
-			return true;
-		}
 		return (rp->phase == PHASE_IDS && id > 1 && id < rp->next_id) || is_temp(rp, id);
+	}
+	if (sender == rp->barrier && opcode == WLCR_EVT_wl_callback_done) {
+		rp->barrier_passed = true;
+		if (!rp->configures_pending)
+			advance(c);
+		return true;
+	}
+	if (rp->phase == PHASE_IDS && rp->ids_last && sender == rp->ids_last &&
+	    opcode == WLCR_EVT_wl_callback_done) {
+		/* the batch is through: the next one */
+		if (ids_batch(c) < 0)
+			fail(c, "cannot queue the replay's requests: %s", strerror(ENOMEM));
+		return true;
 	}
 	/* the callbacks of phase 1 and the barriers, the temporary regions:
 	 * the same ids as the app's objects, so decided before parsing */

@@ -219,7 +219,8 @@ static void answer(struct replay_harness *h, struct rh_object *sender, const str
 		QUEUE_TO(&h->queue, a[0], WLCR_EVT_wl_callback_done, "u", ++h->serial);
 		/* the callback is destroyed with its done */
 		cobj_remove(h, a[0]);
-		QUEUE_TO(&h->queue, 1, WLCR_EVT_wl_display_delete_id, "u", a[0]);
+		QUEUE_TO(h->opt.hold_sync_deletes ? &h->held : &h->queue, 1,
+			 WLCR_EVT_wl_display_delete_id, "u", a[0]);
 	} else if (it == &wlcr_iface_wl_display && op == WLCR_REQ_wl_display_get_registry) {
 		for (size_t i = 0; i < h->opt.nglobals; i++)
 			QUEUE_TO(&h->queue, a[0], WLCR_EVT_wl_registry_global, "usu",
@@ -615,6 +616,7 @@ void rh_finish(struct replay_harness *h)
 	free(h->objs);
 	free(h->queue.data);
 	free(h->late.data);
+	free(h->held.data);
 	free(h->seen);
 	memset(h, 0, sizeof(*h));
 }
@@ -638,6 +640,16 @@ bool rh_compositor(struct replay_harness *h, const uint8_t *bytes, int len)
 	if (h->b.c->dead || len < 0)
 		return false;
 	rh_queue(h, bytes, len);
+	pump(h);
+	return !h->b.c->dead;
+}
+
+bool rh_release_deletes(struct replay_harness *h)
+{
+	if (h->b.c->dead)
+		return false;
+	buf_add(&h->queue, h->held.data, h->held.len);
+	h->held.len = 0;
 	pump(h);
 	return !h->b.c->dead;
 }

@@ -61,6 +61,10 @@ struct rh_options {
 	/* send xdg configures after the rest of a batch's answers, as weston
 	 * does from an idle callback, instead of right after the commit */
 	bool configure_late;
+	/* hold back the delete_id of every wl_display.sync until the test
+	 * calls rh_release_deletes, as libwayland-server (before 1.22) does
+	 * when it had to flush its buffer right before queueing it */
+	bool hold_sync_deletes;
 	/* the compositor's serials continue from here */
 	uint32_t serial;
 	/* called once the image is made, before the new proxy takes it: the
@@ -100,7 +104,7 @@ struct replay_harness {
 	struct rh_object *objs;
 	size_t nobjs, cap_objs;
 	uint32_t max_id;
-	struct rh_buf queue, late;
+	struct rh_buf queue, late, held;
 	struct {
 		uint32_t id;
 		const struct wlcr_interface *iface;
@@ -122,6 +126,8 @@ bool rh_app(struct replay_harness *h, const uint8_t *bytes, int len, int fd);
 bool rh_compositor(struct replay_harness *h, const uint8_t *bytes, int len);
 /* From an on_request hook: an event after the answers queued so far. */
 void rh_queue(struct replay_harness *h, const uint8_t *bytes, int len);
+/* Sends the delete_ids hold_sync_deletes held back, and pumps. */
+bool rh_release_deletes(struct replay_harness *h);
 
 /* The index of the first message at or after from named name (a sender
  * of 0 matches any), or -1. */

@@ -27,6 +27,7 @@ unit_deps_replay   := $(CLIENT_DEPS) test/unit/session.c test/unit/replay_harnes
 
 UNIT_BIN := $(patsubst %,$(B)/test/unit/test_%,$(UNIT_TESTS))
 FUZZ_REPLAY := $(B)/test/bin/fuzz-replay
+FUZZ_RESTORE_REPLAY := $(B)/test/bin/fuzz-restore-replay
 PNGCMP := $(B)/test/bin/wlcr-pngcmp
 TEST_HELPERS = $(PNGCMP) $(HOSTINIT) $(MEMWRITER)
 
@@ -44,6 +45,13 @@ $(B)/obj/test/%.o: test/%.c $(GENERATED_H)
 FUZZ_DEPS := $(CLIENT_DEPS)
 $(FUZZ_REPLAY): $(B)/obj/test/fuzz/fuzz_proxy.o $(B)/obj/test/fuzz/replay_main.o \
 		$(call obj,$(FUZZ_DEPS)) $(GEN_PROTO_O) $(GEN_PB_O)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,$(PROXY_PKGS))
+
+# the restore target drives the unit tests' scripted compositor
+FUZZ_RESTORE_DEPS := $(FUZZ_DEPS) test/unit/replay_harness.c test/unit/session.c
+$(FUZZ_RESTORE_REPLAY): $(B)/obj/test/fuzz/fuzz_restore.o $(B)/obj/test/fuzz/replay_main.o \
+		$(call obj,$(FUZZ_RESTORE_DEPS)) $(GEN_PROTO_O) $(GEN_PB_O)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,$(PROXY_PKGS))
 
@@ -103,7 +111,7 @@ $(B)/test/apps/%.sh: test/apps/%.app test/apps/run.sh
 		'$*' '$(CURDIR)' '$(CURDIR)' '$<' > $@
 	@chmod +x $@
 
-tests: all $(UNIT_BIN) $(FUZZ_REPLAY) $(TEST_HELPERS) $(ZDTM_BIN) $(ZDTM_TESTS) $(APP_TESTS)
+tests: all $(UNIT_BIN) $(FUZZ_REPLAY) $(FUZZ_RESTORE_REPLAY) $(TEST_HELPERS) $(ZDTM_BIN) $(ZDTM_TESTS) $(APP_TESTS)
 
 # ---- make check ----------------------------------------------------------
 #
@@ -138,7 +146,7 @@ check: tests
 	@WLCR_TOP=$(CURDIR) test/lib/runner \
 		--suite style test/style/format-check.sh \
 		--suite unit $(UNIT_BIN) \
-		--suite fuzz-corpus test/fuzz/replay-corpus.sh \
+		--suite fuzz-corpus test/fuzz/replay-corpus.sh test/fuzz/restore-corpus.sh \
 		--suite lib $(LIB_TESTS) \
 		--suite e2e $(E2E_TESTS) \
 		$(if $(ZDTM_TESTS),--suite zdtm $(ZDTM_TESTS)) \
@@ -148,6 +156,7 @@ check: tests
 		--suite migrate $(MIGRATE_TESTS) \
 		--suite unit-asan $(patsubst $(B)/%,$(ASAN_B)/%,$(UNIT_BIN)) \
 		--suite fuzz-corpus-asan test/fuzz/replay-corpus-asan.sh \
+			test/fuzz/restore-corpus-asan.sh \
 		$(if $(ASAN_E2E),--suite e2e-asan $(ASAN_E2E))
 
 # ---- fuzzing -------------------------------------------------------------
@@ -168,11 +177,30 @@ fuzz: $(FUZZ_BIN)
 	ASAN_OPTIONS=quarantine_size_mb=16:malloc_context_size=4 $(FUZZ_BIN) -runs=$(FUZZ_RUNS) $(if $(filter-out 0,$(FUZZ_SECONDS)),-max_total_time=$(FUZZ_SECONDS)) \
 		-max_len=16384 -print_final_stats=1 $(FUZZ_B)/corpus test/fuzz/corpus
 
+# A restored client (test/fuzz/fuzz_restore.c): the replay and what the
+# proxy rewrites for a restored app. Seeded by its own corpus and the
+# recorded sessions of the first target's.
+FUZZ_RESTORE_BIN := $(FUZZ_B)/fuzz_restore
+FUZZ_RESTORE_SRC := test/fuzz/fuzz_restore.c $(FUZZ_RESTORE_DEPS)
+$(FUZZ_RESTORE_BIN): $(FUZZ_RESTORE_SRC) test/unit/replay_harness.h test/unit/session.h \
+		$(B)/gen/protocols.c $(GENERATED_H)
+	@mkdir -p $(@D)
+	clang -std=c11 -D_GNU_SOURCE -g -O1 -Icommon -Ihelper -Itest/unit -I$(B)/gen $(WARN) \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined $(call pc_cflags,$(PROXY_PKGS)) \
+		-o $@ $(FUZZ_RESTORE_SRC) $(B)/gen/protocols.c $(B)/gen/wlcr.pb-c.c \
+		$(call pc_libs,$(PROXY_PKGS))
+
+fuzz-restore: $(FUZZ_RESTORE_BIN)
+	@mkdir -p $(FUZZ_B)/corpus-restore
+	ASAN_OPTIONS=quarantine_size_mb=16:malloc_context_size=4 $(FUZZ_RESTORE_BIN) -runs=$(FUZZ_RUNS) $(if $(filter-out 0,$(FUZZ_SECONDS)),-max_total_time=$(FUZZ_SECONDS)) \
+		-max_len=16384 -timeout=10 -print_final_stats=1 -dict=test/fuzz/restore.dict \
+		$(FUZZ_B)/corpus-restore test/fuzz/corpus-restore test/fuzz/corpus
+
 # The README's first command ends here: the demo on a private headless weston.
 demo: all $(PNGCMP)
 	scripts/demo
 
-.PHONY: tests demo
+.PHONY: tests demo fuzz-restore
 
 # ---- benchmarks -----------------------------------------------------------
 WLBENCH := $(B)/bench/wlbench

@@ -1,6 +1,7 @@
 /* Replays files (or every file in directories) through the fuzz target,
  * without libFuzzer: make check runs the committed corpus this way, under
- * gcc and under ASan/UBSan. */
+ * gcc and under ASan/UBSan. An input that leaves an fd open fails it: each
+ * input's state must be its own. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,17 @@
 #include <sys/stat.h>
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
+
+static int count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+	for (struct dirent *e; d && (e = readdir(d));)
+		n += e->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	return n;
+}
 
 static int run_file(const char *path)
 {
@@ -35,14 +47,23 @@ static int run_file(const char *path)
 		len += n;
 	}
 	fclose(f);
+	int before = count_fds();
 	LLVMFuzzerTestOneInput(buf, len);
 	free(buf);
+	int after = count_fds();
+	if (after != before) {
+		fprintf(stderr, "%s: %d fds open after it, %d before\n", path, after, before);
+		return -1;
+	}
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
 	size_t files = 0;
+	/* what the target opens once and keeps (/dev/null) */
+	static const unsigned char none[1];
+	LLVMFuzzerTestOneInput(none, 0);
 	for (int i = 1; i < argc; i++) {
 		struct stat st;
 		if (stat(argv[i], &st) < 0) {

@@ -378,7 +378,8 @@ static void app_read(struct replay_harness *h)
 {
 	struct wlcr_conn *down = &h->b.c->down;
 	size_t len = wlcr_conn_out_len(down);
-	const uint8_t *data = down->out.data + down->out.start;
+	/* out.data is NULL until something was queued: NULL + 0 is undefined */
+	const uint8_t *data = len ? down->out.data + down->out.start : NULL;
 	for (size_t off = 0; off < len;) {
 		uint32_t sender;
 		uint16_t opcode;
@@ -402,7 +403,7 @@ static void app_read(struct replay_harness *h)
 /* Until nobody has anything more to say: the compositor answers what the
  * proxy sent, and its events go to the proxy one at a time (so that each
  * event to the app is parsed with the journal as it was then). */
-static void pump(struct replay_harness *h)
+void rh_pump(struct replay_harness *h)
 {
 	struct wlcr_client *c = h->b.c;
 	for (unsigned guard = 0; guard < 1000000 && !c->dead; guard++) {
@@ -454,6 +455,8 @@ static Image *dump(struct replay_harness *h, struct session *a, char *err, size_
 		snprintf(err, errlen, "wlcr_snapshot_build: %s", strerror(-ret));
 		return NULL;
 	}
+	if (h->opt.on_image)
+		h->opt.on_image(h, img);
 	/* through the wire format, as the image file and CTL_RESTORE carry it */
 	size_t len = image__get_packed_size(img);
 	uint8_t *buf = malloc(len ? len : 1);
@@ -584,7 +587,11 @@ int rh_restore(struct replay_harness *h, struct session *a, const struct rh_opti
 		snprintf(err, sizeof(err), "not waiting for its replay");
 	} else {
 		c->state = WLCR_CLIENT_REPLAYING;
-		ret = wlcr_restore_replay(c, fds, nfds, 0, end, err, sizeof(err));
+		struct wlcr_replay_params p = { fds, nfds, opt->time_offset_ms, end };
+		/* the proxy reads the offset from the restored task's /proc */
+		ret = opt->time_offset_ms
+			      ? wlcr_replay_start(c, &p, err, sizeof(err))
+			      : wlcr_restore_replay(c, fds, nfds, 0, end, err, sizeof(err));
 	}
 	for (size_t i = 0; i < nfds; i++)
 		close(fds[i]);
@@ -592,7 +599,42 @@ int rh_restore(struct replay_harness *h, struct session *a, const struct rh_opti
 		snprintf(h->error, sizeof(h->error), "wlcr_restore_replay: %s", err);
 		return -1;
 	}
-	pump(h);
+	rh_pump(h);
+	if (c->dead) {
+		if (!h->error[0])
+			snprintf(h->error, sizeof(h->error), "the proxy closed the client");
+		return -1;
+	}
+	if (!h->ended) {
+		snprintf(h->error, sizeof(h->error), "the replay stalled");
+		return -1;
+	}
+	return h->error[0] ? -1 : 0;
+}
+
+int rh_replay_again(struct replay_harness *h, int64_t time_offset_ms)
+{
+	struct wlcr_client *c = h->b.c;
+	char err[256];
+	if (c->dead || c->state != WLCR_CLIENT_CONNECTED)
+		return -1;
+	/* a fresh compositor: its wl_display, nothing said yet */
+	h->nobjs = 0;
+	h->max_id = 0;
+	h->queue.len = h->late.len = h->held.len = 0;
+	h->disconnected = h->ended = false;
+	h->error[0] = '\0';
+	cobj_add(h, 1, &wlcr_iface_wl_display, 1);
+	wlcr_client_detach_up(c);
+	c->state = WLCR_CLIENT_REPLAYING;
+	struct wlcr_replay_params p = { .time_offset_ms = time_offset_ms,
+					.end = { replay_ended, h } };
+	if (wlcr_replay_start(c, &p, err, sizeof(err)) < 0) {
+		snprintf(h->error, sizeof(h->error), "wlcr_replay_start: %s", err);
+		wlcr_client_close(c, err);
+		return -1;
+	}
+	rh_pump(h);
 	if (c->dead) {
 		if (!h->error[0])
 			snprintf(h->error, sizeof(h->error), "the proxy closed the client");
@@ -631,7 +673,7 @@ bool rh_app(struct replay_harness *h, const uint8_t *bytes, int len, int fd)
 	wlcr_conn_in_append(&c->down, bytes, (size_t)len);
 	bool ok = wlcr_client_process(c, true);
 	if (ok)
-		pump(h);
+		rh_pump(h);
 	return ok && !c->dead;
 }
 
@@ -640,7 +682,7 @@ bool rh_compositor(struct replay_harness *h, const uint8_t *bytes, int len)
 	if (h->b.c->dead || len < 0)
 		return false;
 	rh_queue(h, bytes, len);
-	pump(h);
+	rh_pump(h);
 	return !h->b.c->dead;
 }
 
@@ -650,7 +692,7 @@ bool rh_release_deletes(struct replay_harness *h)
 		return false;
 	buf_add(&h->queue, h->held.data, h->held.len);
 	h->held.len = 0;
-	pump(h);
+	rh_pump(h);
 	return !h->b.c->dead;
 }
 
@@ -662,8 +704,16 @@ void rh_queue(struct replay_harness *h, const uint8_t *bytes, int len)
 	 * delete_id, for a client id, is the test's to send) */
 	const struct rh_object *o = cobj(h, wlcr_wire_word(bytes));
 	uint16_t op = (uint16_t)(wlcr_wire_word(bytes + 4) & 0xffff);
-	if (o && o->iface && op < o->iface->nevents &&
-	    o->iface->events[op].flags & WLCR_MSG_DESTRUCTOR)
+	const struct wlcr_message *def =
+		o && o->iface && op < o->iface->nevents ? &o->iface->events[op] : NULL;
+	struct wlcr_wire_msg m;
+	char err[128];
+	/* a new server object (a data offer) exists for the client's requests */
+	if (def && def->new_id_arg >= 0 && def->args[def->new_id_arg].iface &&
+	    wlcr_wire_parse(bytes, (uint16_t)len, def, &m, err, sizeof(err)) == 0 &&
+	    !cobj(h, m.new_id))
+		cobj_add(h, m.new_id, def->args[def->new_id_arg].iface, o->version);
+	else if (def && def->flags & WLCR_MSG_DESTRUCTOR)
 		cobj_remove(h, o->id);
 	buf_add(&h->queue, bytes, (size_t)len);
 }

@@ -21,6 +21,7 @@
 
 #include "session.h"
 #include "wire.h"
+#include "wlcr.pb-c.h"
 
 struct rh_global {
 	uint32_t name; /* the compositor's */
@@ -70,8 +71,14 @@ struct rh_options {
 	/* called once the image is made, before the new proxy takes it: the
 	 * old proxy's part ends there (an app's journal may be freed) */
 	void (*after_dump)(struct replay_harness *h);
+	/* the app's clock minus the compositor's (a restore into a time
+	 * namespace; 0: the restore reads it from /proc, as the proxy does) */
+	int64_t time_offset_ms;
 	/* called for each request after the default answers are queued */
 	void (*on_request)(struct replay_harness *h, const struct rh_msg *req);
+	/* called with the dump's image before it is packed (the plugin's and
+	 * the proxy's extras: unread bytes, a half-sent request) */
+	void (*on_image)(struct replay_harness *h, Image *img);
 	void *data;
 };
 
@@ -116,6 +123,11 @@ struct replay_harness {
  * end. Returns 0 when the client is restored; otherwise h->error says why.
  * rh_finish must be called either way. */
 int rh_restore(struct replay_harness *h, struct session *a, const struct rh_options *opt);
+/* The compositor restarted: a fresh one with the same globals, onto which
+ * the restored client is replayed again from its live journal (as
+ * helper/takeover.c does). Returns 0 when it is whole there again;
+ * otherwise h->error says why. */
+int rh_replay_again(struct replay_harness *h, int64_t time_offset_ms);
 void rh_finish(struct replay_harness *h);
 
 /* A request of the restored app (fd: -1 for none), or an event the
@@ -124,10 +136,15 @@ void rh_finish(struct replay_harness *h);
  * the object on the compositor; its delete_id is the caller's to send. */
 bool rh_app(struct replay_harness *h, const uint8_t *bytes, int len, int fd);
 bool rh_compositor(struct replay_harness *h, const uint8_t *bytes, int len);
-/* From an on_request hook: an event after the answers queued so far. */
+/* From an on_request hook: an event after the answers queued so far. An
+ * event with a new id makes that object on the compositor (a data offer);
+ * a destructor event ends its sender. */
 void rh_queue(struct replay_harness *h, const uint8_t *bytes, int len);
 /* Sends the delete_ids hold_sync_deletes held back, and pumps. */
 bool rh_release_deletes(struct replay_harness *h);
+/* Runs the proxy and the compositor until neither has anything to say
+ * (after bytes were fed to the client directly). */
+void rh_pump(struct replay_harness *h);
 
 /* The index of the first message at or after from named name (a sender
  * of 0 matches any), or -1. */

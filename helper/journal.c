@@ -1155,8 +1155,14 @@ int wlcr_journal_request(struct wlcr_journal *j, struct wlcr_object *obj,
 	case P_REGION: {
 		pixman_region32_t r;
 		size_t before = region_bytes(obj->region);
-		pixman_region32_init_rect(&r, (int32_t)m->args[0].u, (int32_t)m->args[1].u,
-					  m->args[2].u, m->args[3].u);
+		int32_t x = (int32_t)m->args[0].u, y = (int32_t)m->args[1].u;
+		int32_t w = (int32_t)m->args[2].u, h = (int32_t)m->args[3].u;
+		/* a rectangle of no area (a negative size, an end past
+		 * INT32_MAX) changes nothing, as in a compositor; pixman would
+		 * log it on stderr as its own bug */
+		if (w <= 0 || h <= 0 || x > INT32_MAX - w || y > INT32_MAX - h)
+			return 0;
+		pixman_region32_init_rect(&r, x, y, (uint32_t)w, (uint32_t)h);
 		if (m->opcode == WLCR_REQ_wl_region_add)
 			pixman_region32_union(obj->region, obj->region, &r);
 		else

@@ -1,7 +1,10 @@
 /* helper/journal.c through the real message handling: the journal keeps
  * state, not history. */
 #include <pixman.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "journal.h"
 #include "session.h"
@@ -139,6 +142,39 @@ static void regions_keep_their_rectangle_set(void)
 	struct wlcr_object *surf = wlcr_journal_get(&s.c->journal, 6);
 	CHECK(surf->surface->committed.opaque_set);
 	CHECK_EQ(pixman_region32_extents(&surf->surface->committed.opaque)->x1, 50);
+	session_finish(&s);
+}
+
+/* A rectangle of no area (a negative size, or one past INT32_MAX) changes
+ * no region, as in a compositor; and pixman is not handed it, which it
+ * would log on stderr as its own bug ("Invalid rectangle passed"). */
+static void regions_ignore_rectangles_of_no_area_quietly(void)
+{
+	struct session s;
+	CHECK(session_init(&s) == 0);
+	CHECK(session_toplevel(&s));
+	CHECK(REQ(&s, 3, WLCR_REQ_wl_compositor_create_region, "n", 11u));
+	CHECK(REQ(&s, 11, WLCR_REQ_wl_region_add, "iiii", 0u, 0u, 100u, 100u));
+	size_t bytes = s.c->journal.bytes;
+	int err = memfd_create("stderr", MFD_CLOEXEC), saved = dup(2);
+	CHECK(err >= 0 && saved >= 0 && dup2(err, 2) == 2);
+	bool ok = REQ(&s, 11, WLCR_REQ_wl_region_add, "iiii", 10u, 10u, (uint32_t)-5, 10u) &&
+		  REQ(&s, 11, WLCR_REQ_wl_region_subtract, "iiii", 0u, 0u, 100u, (uint32_t)-1) &&
+		  REQ(&s, 11, WLCR_REQ_wl_region_subtract, "iiii", (uint32_t)INT32_MAX - 5, 0u, 10u,
+		      10u) &&
+		  REQ(&s, 11, WLCR_REQ_wl_region_add, "iiii", 0u, (uint32_t)INT32_MAX, 10u, 1u) &&
+		  REQ(&s, 11, WLCR_REQ_wl_region_add, "iiii", 0u, 0u, 0u, 10u);
+	dup2(saved, 2);
+	close(saved);
+	off_t logged = lseek(err, 0, SEEK_END);
+	close(err);
+	CHECK(ok);
+	CHECK_EQ(logged, 0);
+	struct wlcr_object *r = wlcr_journal_get(&s.c->journal, 11);
+	pixman_box32_t *e = pixman_region32_extents(r->region);
+	CHECK(e->x1 == 0 && e->x2 == 100 && e->y1 == 0 && e->y2 == 100);
+	CHECK_EQ(pixman_region32_n_rects(r->region), 1);
+	CHECK_EQ(s.c->journal.bytes, bytes);
 	session_finish(&s);
 }
 
@@ -335,6 +371,8 @@ static const struct unit_case cases[] = {
 	  destroyed_objects_are_zombies_until_delete_id },
 	{ "server_created_objects_go_at_once", server_created_objects_go_at_once },
 	{ "regions_keep_their_rectangle_set", regions_keep_their_rectangle_set },
+	{ "regions_ignore_rectangles_of_no_area_quietly",
+	  regions_ignore_rectangles_of_no_area_quietly },
 	{ "pending_frame_callbacks_are_known_until_done",
 	  pending_frame_callbacks_are_known_until_done },
 	{ "configure_serials_and_focus_are_recorded", configure_serials_and_focus_are_recorded },

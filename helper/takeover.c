@@ -323,7 +323,10 @@ static void replay_live(struct wlcr_client *c, struct move *mv)
 		return;
 	}
 	c->state = WLCR_CLIENT_REPLAYING;
-	struct wlcr_replay_params p = { .end = { live_ended, mv } };
+	/* a restored app stays in its time namespace: its clock is still
+	 * this far from any compositor's on this host */
+	struct wlcr_replay_params p = { .time_offset_ms = c->time_offset_ms,
+					.end = { live_ended, mv } };
 	if (wlcr_replay_start(c, &p, err, sizeof(err)) < 0) {
 		/* nothing started: not the compositor's doing */
 		if (mv)

@@ -570,7 +570,7 @@ static void after(struct state *st)
 			break;
 		case 15:
 			/* the compositor restarts: the live journal replayed */
-			rh_replay_again(h, u8(f) & 1 ? st->clock : 0);
+			rh_replay_again(h);
 			break;
 		}
 	}

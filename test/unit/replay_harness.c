@@ -612,7 +612,7 @@ int rh_restore(struct replay_harness *h, struct session *a, const struct rh_opti
 	return h->error[0] ? -1 : 0;
 }
 
-int rh_replay_again(struct replay_harness *h, int64_t time_offset_ms)
+int rh_replay_again(struct replay_harness *h)
 {
 	struct wlcr_client *c = h->b.c;
 	char err[256];
@@ -627,7 +627,7 @@ int rh_replay_again(struct replay_harness *h, int64_t time_offset_ms)
 	cobj_add(h, 1, &wlcr_iface_wl_display, 1);
 	wlcr_client_detach_up(c);
 	c->state = WLCR_CLIENT_REPLAYING;
-	struct wlcr_replay_params p = { .time_offset_ms = time_offset_ms,
+	struct wlcr_replay_params p = { .time_offset_ms = c->time_offset_ms,
 					.end = { replay_ended, h } };
 	if (wlcr_replay_start(c, &p, err, sizeof(err)) < 0) {
 		snprintf(h->error, sizeof(h->error), "wlcr_replay_start: %s", err);

@@ -124,10 +124,10 @@ struct replay_harness {
  * rh_finish must be called either way. */
 int rh_restore(struct replay_harness *h, struct session *a, const struct rh_options *opt);
 /* The compositor restarted: a fresh one with the same globals, onto which
- * the restored client is replayed again from its live journal (as
- * helper/takeover.c does). Returns 0 when it is whole there again;
- * otherwise h->error says why. */
-int rh_replay_again(struct replay_harness *h, int64_t time_offset_ms);
+ * the restored client is replayed again from its live journal, on its own
+ * clock still (as helper/takeover.c does). Returns 0 when it is whole
+ * there again; otherwise h->error says why. */
+int rh_replay_again(struct replay_harness *h);
 void rh_finish(struct replay_harness *h);
 
 /* A request of the restored app (fd: -1 for none), or an event the

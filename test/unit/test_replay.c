@@ -5,13 +5,17 @@
  * told, for one protocol. */
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "protoload.h"
 #include "replay_harness.h"
 #include "session.h"
+#include "takeover.h"
 #include "unit.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -930,6 +934,51 @@ static void primary_selection_owned_or_offered_ends_at_the_restore(void)
 	rh_finish(&h);
 }
 
+/* ---- the clock of a restored app ------------------------------------------ */
+
+/* A restored app's clock stays its own when it moves on (wlcr move, or a
+ * compositor restart: helper/takeover.c): the replay there must not take
+ * it for an app on the compositor's clock. */
+static void a_restored_apps_clock_offset_survives_a_move(void)
+{
+	struct app a;
+	struct replay_harness h;
+	CHECK(app_toplevel(&a));
+	struct rh_options o = options();
+	o.time_offset_ms = -86400123; /* its time namespace is a day behind */
+	HCHECK(&h, rh_restore(&h, &a.s, &o) == 0);
+	app_finish(&a);
+	struct wlcr_client *c = h.b.c;
+	/* frame times are moved onto the app's clock */
+	size_t mark = h.down.n;
+	HCHECK(&h, APP(&h, 6, WLCR_REQ_wl_surface_frame, "n", 11u));
+	HCHECK(&h, COMP(&h, 11, WLCR_EVT_wl_callback_done, "u", 100000000u));
+	HCHECK_EQ(&h, rh_arg(&h.down, rh_find(&h.down, mark, "wl_callback.done", 11), 0),
+		  (uint32_t)(100000000 - 86400123));
+	/* another compositor, enough of one for a move to start */
+	char dir[] = "/tmp/wlcr-unit-XXXXXX", path[64];
+	HCHECK(&h, mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/wayland-1", dir);
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	int l = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	bool listening =
+		l >= 0 && bind(l, (struct sockaddr *)&sa, sizeof(sa)) == 0 && listen(l, 4) == 0;
+	char err[256] = "";
+	int ret = listening ? wlcr_takeover_move(c, path, (struct wlcr_replay_end){ NULL, NULL },
+						 err, sizeof(err))
+			    : -1;
+	int64_t offset = c->time_offset_ms;
+	rh_finish(&h);
+	if (l >= 0)
+		close(l);
+	unlink(path);
+	rmdir(dir);
+	CHECK(listening);
+	CHECK_EQ(ret, 0);
+	CHECK_EQ(offset, -86400123);
+}
+
 /* Zombies (destroyed, delete_id not seen) get their delete_id once
  * everything else the replay tells the app is told: journaling it frees
  * them (ASan found them read after that). */
@@ -1541,6 +1590,8 @@ static const struct unit_case cases[] = {
 	{ "a stand-in pool waits for the late wl_shm it goes through",
 	  a_stand_in_pool_waits_for_the_late_wl_shm_it_goes_through },
 	{ "zombies_get_delete_id_last", zombies_get_delete_id_last },
+	{ "a restored app's clock offset survives a move",
+	  a_restored_apps_clock_offset_survives_a_move },
 	{ "primary_selection_owned_or_offered_ends_at_the_restore",
 	  primary_selection_owned_or_offered_ends_at_the_restore },
 	{ "a_toplevel_with_an_shm_buffer_replays_with_the_same_ids",

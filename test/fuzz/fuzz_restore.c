@@ -96,7 +96,10 @@ static struct fz take(struct fz *f, size_t len)
 struct state {
 	struct session a; /* the app before the dump */
 	bool a_ready;
-	struct replay_harness h; /* its restore, and the compositor after */
+	/* its restore, and the compositor after; then maybe a restore of
+	 * the restored app (a dump of it), and the compositor after that */
+	struct replay_harness *h;
+	struct session *dumped; /* the app whose image h restored */
 	struct rh_global *globals;
 	size_t nglobals;
 	uint8_t flags;
@@ -125,9 +128,9 @@ static struct side before_dump(struct state *st)
 	return (struct side){ st, st->a.c, NULL, &st->a_serial };
 }
 
-static struct side restored(struct state *st)
+static struct side restored(struct state *st, struct replay_harness *h)
 {
-	return (struct side){ st, st->h.b.c, &st->h, &st->h.serial };
+	return (struct side){ st, h->b.c, h, &h->serial };
 }
 
 static int stand_in(const struct side *s)
@@ -495,7 +498,7 @@ static void before(struct state *st)
 static void during(struct replay_harness *h, const struct rh_msg *req)
 {
 	struct state *st = h->opt.data;
-	struct side s = restored(st);
+	struct side s = restored(st, h); /* st->h is the one before, if any */
 	struct fz *f = &st->during;
 	if (!f->n)
 		return;
@@ -533,13 +536,23 @@ static void during(struct replay_harness *h, const struct rh_msg *req)
 
 /* ---- the restored client ------------------------------------------------------ */
 
+static bool restore(struct state *st, struct session *from, struct fz *plan, struct fz *extra,
+		    uint32_t serial, int64_t clock);
+
 static void after(struct state *st)
 {
-	struct side s = restored(st);
 	struct fz *f = &st->after;
-	struct replay_harness *h = &st->h;
-	while (f->n && !s.c->dead && s.c->state == WLCR_CLIENT_CONNECTED) {
-		switch (u8(f) % 16) {
+	for (;;) {
+		struct replay_harness *h = st->h;
+		struct side s = restored(st, h);
+		char err[256];
+		if (!f->n || s.c->dead || s.c->state != WLCR_CLIENT_CONNECTED)
+			return;
+		uint8_t op = u8(f) % 18;
+		/* a frozen app sends nothing */
+		if (s.c->quiesced && (op <= 4 || op == 10 || op == 14 || op == 15))
+			continue;
+		switch (op) {
 		case 0 ... 4:
 			app_request(&s, f, NULL, -1);
 			break;
@@ -572,47 +585,70 @@ static void after(struct state *st)
 			/* the compositor restarts: the live journal replayed */
 			rh_replay_again(h);
 			break;
+		case 16: {
+			/* the restored app dumped and restored again, onto a
+			 * compositor of its own (its old proxy is gone) */
+			if (wlcr_client_quiesce(s.c, err, sizeof(err)) < 0)
+				break;
+			uint32_t serial = u32(f);
+			int64_t clock = u8(f) & 1 ? (int32_t)u32(f) : 0;
+			struct fz none = { NULL, 0 };
+			if (!restore(st, &h->b, &none, &none, serial, clock))
+				return;
+			break;
+		}
+		case 17:
+			/* frozen for a dump (the proxy answers pings), or
+			 * going on after one */
+			if (s.c->quiesced)
+				wlcr_client_resume(s.c);
+			else
+				wlcr_client_quiesce(s.c, err, sizeof(err));
+			break;
 		}
 	}
 }
 
 /* ---- the dump ----------------------------------------------------------------- */
 
-/* The new compositor's globals: the app's, as the plan says, and others. */
-static int plan_globals(struct state *st, struct fz *plan, struct fz *extra)
+/* The new compositor's globals: those of the app's names, as the plan
+ * says, and others. */
+static struct rh_global *plan_globals(const struct wlcr_names *names, struct fz *plan,
+				      struct fz *extra, size_t *ret_n)
 {
-	const struct wlcr_names *names = &st->a.c->journal.names;
 	uint8_t nextra = u8(extra) % 8;
-	st->globals = calloc(names->n + nextra + 1, sizeof(*st->globals));
-	if (!st->globals)
-		return -1;
+	struct rh_global *globals = calloc(names->n + nextra + 1, sizeof(*globals));
+	size_t n = 0;
+	if (!globals)
+		return NULL;
 	for (size_t i = 0; i < names->n; i++) {
-		const struct wlcr_name *n = &names->v[i];
+		const struct wlcr_name *a = &names->v[i];
 		uint8_t g = u8(plan);
-		if (g & PLAN_MISSING)
+		/* the table's name: it outlives the journal */
+		const struct wlcr_interface *it = wlcr_interface_find(a->interface);
+		if (g & PLAN_MISSING || !it)
 			continue;
-		const struct wlcr_interface *it = wlcr_interface_find(n->interface);
-		uint32_t version = n->version;
+		uint32_t version = a->version;
 		if (g & PLAN_OLDER && version > 1)
 			version--;
-		if (g & PLAN_NEWEST && it)
+		if (g & PLAN_NEWEST)
 			version = it->version;
 		uint32_t name = g & PLAN_NAME;
 		if (name == PLAN_NAME)
-			name = n->upstream;
+			name = a->upstream;
 		if (name == 0)
 			name = 100 + (uint32_t)i;
-		st->globals[st->nglobals++] = (struct rh_global){ name, n->interface, version };
+		globals[n++] = (struct rh_global){ name, it->name, version };
 	}
 	while (nextra--) {
 		const struct wlcr_interface *it =
 			wlcr_interfaces[u8(extra) % wlcr_interfaces_count];
 		uint32_t version = 1 + u8(extra) % it->version;
 		uint32_t name = u8(extra);
-		st->globals[st->nglobals++] =
-			(struct rh_global){ name ? name : 99, it->name, version };
+		globals[n++] = (struct rh_global){ name ? name : 99, it->name, version };
 	}
-	return 0;
+	*ret_n = n;
+	return globals;
 }
 
 /* What the dump adds beside the journal (helper/control.c and the
@@ -621,7 +657,7 @@ static int plan_globals(struct state *st, struct fz *plan, struct fz *extra)
 static void on_image(struct replay_harness *h, Image *img)
 {
 	struct state *st = h->opt.data;
-	struct wlcr_conn *in = &st->a.c->down;
+	struct wlcr_conn *in = &st->dumped->c->down;
 	size_t n = wlcr_conn_in_len(in);
 	if (n && !(st->flags & FLAG_NO_PARTIAL) && (img->partial_request.data = malloc(n))) {
 		img->has_partial_request = true;
@@ -635,6 +671,49 @@ static void on_image(struct replay_harness *h, Image *img)
 		img->has_unread_fds = true;
 		img->unread_fds = st->unread.p[0] % 4;
 	}
+}
+
+/* Dumps from (the app, or a restored app) and restores it through a fresh
+ * proxy onto a compositor whose globals the plan makes from the app's.
+ * The harness that restored from, if any, is finished: criu killed the
+ * app it dumped. Returns true when the restored client is whole. */
+static bool restore(struct state *st, struct session *from, struct fz *plan, struct fz *extra,
+		    uint32_t serial, int64_t clock)
+{
+	size_t n = 0;
+	struct rh_global *globals = plan_globals(&from->c->journal.names, plan, extra, &n);
+	struct replay_harness *h = calloc(1, sizeof(*h));
+	if (!globals || !h) {
+		free(globals);
+		free(h);
+		return false;
+	}
+	struct rh_options opt = {
+		.globals = globals,
+		.nglobals = n,
+		.pid = getpid(),
+		.configure_late = st->flags & FLAG_CONFIGURE_LATE,
+		.serial = serial,
+		.time_offset_ms = clock,
+		.on_request = during,
+		.on_image = on_image,
+		.data = st,
+	};
+	st->dumped = from;
+	int ret = rh_restore(h, from, &opt);
+	if (getenv("WLCR_FUZZ_DEBUG"))
+		fprintf(stderr, "fuzz: %u objects, %zu globals: %s\n", from->c->journal.nlive, n,
+			ret == 0 ? "restored" : h->error);
+	if (st->h) {
+		rh_finish(st->h);
+		free(st->h);
+	}
+	free(st->globals);
+	st->h = h;
+	st->globals = globals;
+	st->nglobals = n;
+	st->dumped = NULL;
+	return ret == 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -663,7 +742,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	st->stand_in = pool_file;
 	st->next_server_id = WLCR_SERVER_ID_MIN;
 	st->flags = u8(&script);
-	struct rh_options opt = { .serial = u32(&script), .data = st };
+	uint32_t serial = u32(&script);
 	st->clock = (int32_t)u32(&script);
 	struct fz plan = take(&script, u8(&script));
 	struct fz extra = take(&script, 1 + 3 * (size_t)(script.n ? script.p[0] % 8 : 0));
@@ -683,25 +762,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* a client the proxy closed is not dumped; nor one it cannot dump */
 	if (st->a.c->dead || st->a.c->journal.not_checkpointable)
 		goto out;
-	if (plan_globals(st, &plan, &extra) < 0)
-		goto out;
-	opt.globals = st->globals;
-	opt.nglobals = st->nglobals;
-	opt.pid = getpid();
-	opt.configure_late = st->flags & FLAG_CONFIGURE_LATE;
-	opt.time_offset_ms = st->flags & FLAG_CLOCK ? st->clock : 0;
-	opt.on_request = during;
-	opt.on_image = on_image;
-	int restored_ok = rh_restore(&st->h, &st->a, &opt);
-	if (debug)
-		fprintf(stderr, "fuzz: %u objects, %zu globals: %s\n", st->a.c->journal.nlive,
-			st->nglobals, restored_ok == 0 ? "restored" : st->h.error);
-	if (restored_ok == 0)
+	if (restore(st, &st->a, &plan, &extra, serial, st->flags & FLAG_CLOCK ? st->clock : 0))
 		after(st);
-	if (debug && st->h.error[0])
-		fprintf(stderr, "fuzz: at the end: %s\n", st->h.error);
-	rh_finish(&st->h);
+	if (debug && st->h->error[0])
+		fprintf(stderr, "fuzz: at the end: %s\n", st->h->error);
 out:
+	if (st->h) {
+		rh_finish(st->h);
+		free(st->h);
+	}
 	if (st->a_ready)
 		session_finish(&st->a);
 	free(st->globals);

@@ -40,12 +40,19 @@ for compositor in "${compositors[@]}"; do
 			record weston subsurfaces 1 weston-subsurfaces
 			record weston clickdot 1 weston-clickdot
 			record weston terminal 1 weston-terminal
+			record weston transformed 1 weston-transformed
+			record weston scaler 1 weston-scaler
 		else
 			wt_start_sway
 			wt_start_proxy --record "$WT_DIR/rec"
 			record sway foot 1.5 foot -- sh -c 'PS1="$ " exec sh'
 			record sway terminal 1 weston-terminal
 			record sway clickdot 1 weston-clickdot
+			record sway confine 1 weston-confine
+			record sway dnd 1 weston-dnd
+			record sway cliptest 1 weston-cliptest
+			record sway eventdemo 1 weston-eventdemo
+			record sway gtk3_demo 2 gtk3-demo
 		fi
 	)
 done

@@ -1155,14 +1155,19 @@ int wlcr_journal_request(struct wlcr_journal *j, struct wlcr_object *obj,
 	case P_REGION: {
 		pixman_region32_t r;
 		size_t before = region_bytes(obj->region);
-		int32_t x = (int32_t)m->args[0].u, y = (int32_t)m->args[1].u;
-		int32_t w = (int32_t)m->args[2].u, h = (int32_t)m->args[3].u;
-		/* a rectangle of no area (a negative size, an end past
-		 * INT32_MAX) changes nothing, as in a compositor; pixman would
-		 * log it on stderr as its own bug */
-		if (w <= 0 || h <= 0 || x > INT32_MAX - w || y > INT32_MAX - h)
+		const int64_t lo = WLCR_REGION_MIN, hi = lo + WLCR_REGION_SIZE;
+		int64_t x = (int32_t)m->args[0].u, y = (int32_t)m->args[1].u;
+		int64_t x2 = x + (int32_t)m->args[2].u, y2 = y + (int32_t)m->args[3].u;
+		x = x < lo ? lo : x;
+		y = y < lo ? lo : y;
+		x2 = x2 > hi ? hi : x2;
+		y2 = y2 > hi ? hi : y2;
+		/* a rectangle of no area (a negative size) changes nothing, as
+		 * in a compositor; pixman would log it on stderr as its own bug */
+		if (x2 <= x || y2 <= y)
 			return 0;
-		pixman_region32_init_rect(&r, x, y, (uint32_t)w, (uint32_t)h);
+		pixman_region32_init_rect(&r, (int32_t)x, (int32_t)y, (uint32_t)(x2 - x),
+					  (uint32_t)(y2 - y));
 		if (m->opcode == WLCR_REQ_wl_region_add)
 			pixman_region32_union(obj->region, obj->region, &r);
 		else

@@ -187,6 +187,13 @@ void wlcr_journal_remove(struct wlcr_journal *j, uint32_t id);
 /* Forgets what obj's events told the app: after a restore ended an
  * episode (a focus, a lock), the same events must reach it again. */
 void wlcr_journal_forget_events(struct wlcr_journal *j, struct wlcr_object *obj);
+/* Regions are kept inside this square: a compositor clips a region to its
+ * surface anyway, and inside it every rectangle of one is at most
+ * INT32_MAX wide and high, as wl_region.add and an image's JRect carry
+ * them (a region spanning more made widths that overflowed). */
+#define WLCR_REGION_MIN	 (-(1 << 30))
+#define WLCR_REGION_SIZE INT32_MAX
+
 /* dst = src (NULL: empty), its rectangles counted in j->bytes. */
 void wlcr_journal_region_set(struct wlcr_journal *j, pixman_region32_t *dst,
 			     pixman_region32_t *src);

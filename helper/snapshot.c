@@ -370,13 +370,18 @@ static int rects_in(struct wlcr_journal *j, JRect *const *rects, size_t n, pixma
 	int ret = 0;
 	pixman_region32_init(&in);
 	for (size_t i = 0; i < n && ret == 0; i++) {
-		if (rects[i]->width < 0 || rects[i]->height < 0)
+		if (rects[i]->width < 0 || rects[i]->height < 0 ||
+		    rects[i]->x > INT32_MAX - rects[i]->width ||
+		    rects[i]->y > INT32_MAX - rects[i]->height)
 			ret = -EINVAL;
 		else
 			pixman_region32_union_rect(&in, &in, rects[i]->x, rects[i]->y,
 						   (unsigned)rects[i]->width,
 						   (unsigned)rects[i]->height);
 	}
+	/* as the journal keeps them (journal.h) */
+	pixman_region32_intersect_rect(&in, &in, WLCR_REGION_MIN, WLCR_REGION_MIN, WLCR_REGION_SIZE,
+				       WLCR_REGION_SIZE);
 	if (ret == 0)
 		wlcr_journal_region_set(j, r, &in);
 	pixman_region32_fini(&in);

@@ -145,9 +145,10 @@ static void regions_keep_their_rectangle_set(void)
 	session_finish(&s);
 }
 
-/* A rectangle of no area (a negative size, or one past INT32_MAX) changes
- * no region, as in a compositor; and pixman is not handed it, which it
- * would log on stderr as its own bug ("Invalid rectangle passed"). */
+/* A rectangle of no area (a negative size), or one wholly outside the
+ * square regions are kept in (past INT32_MAX), changes no region, as in a
+ * compositor; and pixman is not handed it, which it would log on stderr as
+ * its own bug ("Invalid rectangle passed"). */
 static void regions_ignore_rectangles_of_no_area_quietly(void)
 {
 	struct session s;

@@ -4,6 +4,7 @@
  * Each case checks what the new compositor was asked and what the app was
  * told, for one protocol. */
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1004,6 +1005,44 @@ static void zombies_get_delete_id_last(void)
 
 /* ---- stand-in pools ------------------------------------------------------- */
 
+/* ---- regions ---------------------------------------------------------------- */
+
+/* A region that spans more than INT32_MAX (two rectangles that meet, each
+ * as wide as wl_region.add allows) is dumped and replayed as rectangles
+ * wl_region.add can carry: each with a positive width and height (the
+ * width of the whole overflowed an int, undefined behaviour, and came out
+ * -2). Its part near the origin, where surfaces are, is whole. */
+static void a_region_wider_than_int32_replays_in_rectangles_that_fit(void)
+{
+	struct app a;
+	struct replay_harness h;
+	CHECK(app_toplevel(&a));
+	CHECK(REQ(&a.s, 3, WLCR_REQ_wl_compositor_create_region, "n", 11u));
+	CHECK(REQ(&a.s, 11, WLCR_REQ_wl_region_add, "iiii", (uint32_t)INT32_MIN, 0u,
+		  (uint32_t)INT32_MAX, 10u));
+	CHECK(REQ(&a.s, 11, WLCR_REQ_wl_region_add, "iiii", (uint32_t)-1, 0u, (uint32_t)INT32_MAX,
+		  10u));
+	CHECK(REQ(&a.s, 6, WLCR_REQ_wl_surface_set_opaque_region, "o", 11u));
+	CHECK(REQ(&a.s, 6, WLCR_REQ_wl_surface_commit, ""));
+	struct rh_options o = options();
+	HCHECK(&h, rh_restore(&h, &a.s, &o) == 0);
+	app_finish(&a);
+	int set = rh_find(&h.up, 0, "wl_surface.set_opaque_region", 6);
+	HCHECK(&h, set >= 0);
+	uint32_t region = rh_arg(&h.up, set, 0);
+	size_t rects = 0;
+	for (int i = rh_find(&h.up, 0, "wl_region.add", region); i >= 0 && i < set;
+	     i = rh_find(&h.up, (size_t)i + 1, "wl_region.add", region)) {
+		int32_t x = (int32_t)rh_arg(&h.up, i, 0), w = (int32_t)rh_arg(&h.up, i, 2);
+		HCHECK(&h, w > 0 && (int32_t)rh_arg(&h.up, i, 3) > 0);
+		/* the surface's part of it */
+		HCHECK(&h, x <= -4096 && (int64_t)x + w >= 4096);
+		rects++;
+	}
+	HCHECK_EQ(&h, rects, 1);
+	rh_finish(&h);
+}
+
 /* What Mesa's EGL platform does: a second and a third registry made late
  * (15, 16), wl_shm bound through the third (17), and a buffer (13) from a
  * pool (14) destroyed at once, both under ids reused from regions
@@ -1590,6 +1629,8 @@ static const struct unit_case cases[] = {
 	{ "a stand-in pool waits for the late wl_shm it goes through",
 	  a_stand_in_pool_waits_for_the_late_wl_shm_it_goes_through },
 	{ "zombies_get_delete_id_last", zombies_get_delete_id_last },
+	{ "a region wider than int32 replays in rectangles that fit",
+	  a_region_wider_than_int32_replays_in_rectangles_that_fit },
 	{ "a restored app's clock offset survives a move",
 	  a_restored_apps_clock_offset_survives_a_move },
 	{ "primary_selection_owned_or_offered_ends_at_the_restore",

@@ -111,6 +111,7 @@ struct state {
 	/* the compositor's last event, to send again (the news filter) */
 	uint8_t last[WLCR_MAX_MESSAGE];
 	int last_len;
+	uint32_t made; /* the new id of the app's last request */
 };
 
 /* Who a message is built for: an app's client, whose journal names its
@@ -329,11 +330,12 @@ static bool build(const struct side *s, struct fz *f, struct msg *m, uint32_t se
 			if (!a->iface && !put_bind(s, f, m))
 				return false;
 			k = u8(f);
-			if (event)
+			if (event) {
 				ok = put_u32(m, k < 0x80 ? s->st->next_server_id++ : value(s, f));
-			else
-				ok = put_u32(m,
-					     k < 0xf0 ? s->c->journal.map.client_len : value(s, f));
+			} else {
+				s->st->made = k < 0xf0 ? s->c->journal.map.client_len : value(s, f);
+				ok = put_u32(m, s->st->made);
+			}
 			break;
 		case WLCR_ARG_ARRAY: {
 			uint8_t bytes[64];
@@ -536,6 +538,35 @@ static void during(struct replay_harness *h, const struct rh_msg *req)
 
 /* ---- the restored client ------------------------------------------------------ */
 
+/* What an app and its compositor say to each other every frame, where the
+ * proxy rewrites for a restored app: a configure and its ack (serials), a
+ * frame callback and presentation feedback (times). */
+static void round_trip(const struct side *s, struct fz *f)
+{
+	switch (u8(f) % 3) {
+	case 0:
+		comp_event(s, f, comp_object(s, f, &wlcr_iface_xdg_surface),
+			   WLCR_EVT_xdg_surface_configure, false);
+		app_request(s, f, &wlcr_iface_xdg_surface, WLCR_REQ_xdg_surface_ack_configure);
+		break;
+	case 1:
+		s->st->made = 0;
+		app_request(s, f, &wlcr_iface_wl_surface, WLCR_REQ_wl_surface_frame);
+		app_request(s, f, &wlcr_iface_wl_surface, WLCR_REQ_wl_surface_commit);
+		comp_event(s, f, s->st->made, WLCR_EVT_wl_callback_done, false);
+		break;
+	case 2:
+		s->st->made = 0;
+		app_request(s, f, &wlcr_iface_wp_presentation, WLCR_REQ_wp_presentation_feedback);
+		app_request(s, f, &wlcr_iface_wl_surface, WLCR_REQ_wl_surface_commit);
+		comp_event(s, f, s->st->made,
+			   u8(f) & 1 ? WLCR_EVT_wp_presentation_feedback_presented
+				     : WLCR_EVT_wp_presentation_feedback_sync_output,
+			   false);
+		break;
+	}
+}
+
 static bool restore(struct state *st, struct session *from, struct fz *plan, struct fz *extra,
 		    uint32_t serial, int64_t clock);
 
@@ -575,11 +606,7 @@ static void after(struct state *st)
 				rh_compositor(h, st->last, st->last_len);
 			break;
 		case 14:
-			/* a configure and the app's ack of it, in its serials */
-			comp_event(&s, f, comp_object(&s, f, &wlcr_iface_xdg_surface),
-				   WLCR_EVT_xdg_surface_configure, false);
-			app_request(&s, f, &wlcr_iface_xdg_surface,
-				    WLCR_REQ_xdg_surface_ack_configure);
+			round_trip(&s, f);
 			break;
 		case 15:
 			/* the compositor restarts: the live journal replayed */

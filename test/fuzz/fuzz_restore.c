@@ -37,6 +37,7 @@
 #include "client.h"
 #include "log.h"
 #include "protocols.h"
+#include "protoload.h"
 #include "replay_harness.h"
 #include "session.h"
 
@@ -752,6 +753,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bool debug = getenv("WLCR_FUZZ_DEBUG");
 	wlcr_log_init("fuzz", debug ? WLCR_LOG_INFO : WLCR_LOG_SILENT);
 	if (pool_file < 0) {
+		/* as wlcr-proxy starts: the protocol XML of the standard
+		 * directories too, journaled generically */
+		char err[256];
+		if (wlcr_protoload_init(NULL, 0, true, err, sizeof(err)) < 0)
+			abort();
 		int fd = memfd_create("fuzz-pool", MFD_CLOEXEC);
 		if (fd < 0 || ftruncate(fd, 4096) < 0 ||
 		    mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) == MAP_FAILED)

@@ -4,6 +4,7 @@
 #   make check           every test suite (unit, fuzz corpus, end-to-end, ZDTM-style)
 #   make install         programs, man pages, and the plugin into CRIU's default plugin dir
 #   make fuzz            run the libFuzzer target (FUZZ_RUNS, FUZZ_SECONDS)
+#   make fuzz-restore    the same for the restore target (test/fuzz/fuzz_restore.c)
 #   make bench           proxied vs direct benchmarks against headless weston
 #                        (and builds what bench/criu-precopy checkpoints)
 #   make format-check    clang-format on every hand-written source
@@ -90,7 +91,7 @@ PROTOGEN := $(B)/tools/wlcr-protogen
 
 all: $(PROXY) $(CLI) $(PLUGIN)
 
-.PHONY: all check install uninstall fuzz bench format format-check clean man
+.PHONY: all check install uninstall fuzz fuzz-restore bench format format-check clean man
 .SUFFIXES:
 .DELETE_ON_ERROR:
 # keep intermediate objects: a second make rebuilds nothing

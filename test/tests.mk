@@ -200,7 +200,7 @@ fuzz-restore: $(FUZZ_RESTORE_BIN)
 demo: all $(PNGCMP)
 	scripts/demo
 
-.PHONY: tests demo fuzz-restore
+.PHONY: tests demo
 
 # ---- benchmarks -----------------------------------------------------------
 WLBENCH := $(B)/bench/wlbench

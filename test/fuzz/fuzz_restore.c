@@ -9,7 +9,13 @@
  * compositor, built from the protocol tables so that most reach the paths
  * that rewrite for a restored app (serials mapped into the app's space,
  * times moved onto its clock, global names, server ids, the news filter),
- * and compositor restarts (the replay again, from the live journal).
+ * compositor restarts (the replay again, from the live journal), freezes
+ * for a dump, and dumps and restores of the restored app.
+ *
+ * A target of its own, not a mode of fuzz_proxy: an input here runs two or
+ * more proxies, a dump and a replay, some ten times slower than one of
+ * fuzz_proxy's, whose plain message handling would get that much less of
+ * the time; and fuzz_proxy's corpus keeps meaning what it meant.
  *
  * Input: RECORDING [SEPARATOR SCRIPT]. Without a script the compositor
  * offers the app's own globals under other names and nothing follows the
@@ -25,7 +31,8 @@
  *     compositor gets, most of them nothing (during()),
  *   the rest: ops on the restored client (after()).
  *
- * WLCR_FUZZ_DEBUG=1 prints the proxy's log and each input's outcome. */
+ * WLCR_FUZZ_DEBUG=1 prints the proxy's log and each input's outcome,
+ * RH_PRINT=1 what the harness's compositor and app were sent. */
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -57,6 +57,9 @@ enum {
 	FLAG_CLOCK = 1 << 1,	      /* the app runs in a time namespace */
 	FLAG_UNREAD = 1 << 2,	      /* the image carries unread bytes */
 	FLAG_NO_PARTIAL = 1 << 3,     /* a half-sent request is not in the image */
+	/* the compositor holds the delete_ids of syncs back until it is asked
+	 * (libwayland-server before 1.22, after flushing a full buffer) */
+	FLAG_HOLD_DELETES = 1 << 4,
 };
 
 enum {
@@ -587,7 +590,7 @@ static void after(struct state *st)
 		char err[256];
 		if (!f->n || s.c->dead || s.c->state != WLCR_CLIENT_CONNECTED)
 			return;
-		uint8_t op = u8(f) % 18;
+		uint8_t op = u8(f) % 19;
 		/* a frozen app sends nothing */
 		if (s.c->quiesced && (op <= 4 || op == 10 || op == 14 || op == 15))
 			continue;
@@ -639,6 +642,10 @@ static void after(struct state *st)
 				wlcr_client_resume(s.c);
 			else
 				wlcr_client_quiesce(s.c, err, sizeof(err));
+			break;
+		case 18:
+			/* the delete_ids it held back (FLAG_HOLD_DELETES) */
+			rh_release_deletes(h);
 			break;
 		}
 	}
@@ -728,6 +735,7 @@ static bool restore(struct state *st, struct session *from, struct fz *plan, str
 		.nglobals = n,
 		.pid = getpid(),
 		.configure_late = st->flags & FLAG_CONFIGURE_LATE,
+		.hold_sync_deletes = st->flags & FLAG_HOLD_DELETES,
 		.serial = serial,
 		.time_offset_ms = clock,
 		.on_request = during,

@@ -144,12 +144,16 @@ static int next(struct mig *m, struct wlcr_criu *cr, MigMsg **msg, int timeout_m
 		double left = deadline - wlcr_now();
 		if (left <= 0)
 			return -ETIMEDOUT;
-		/* a copy dump is watched closely: see wlcr_criu_push */
-		int tick = cr && m->mode == WLCR_MODE_COPY ? 3 : 200;
+		/* a dump or pre-dump through a page server is watched closely:
+		 * criu corks its last command (see wlcr_criu_push), 200 ms of
+		 * frozen time in a final dump, of a round's length in a
+		 * pre-dump */
+		bool pushed = cr && m->mode != WLCR_MODE_LAZY;
+		int tick = pushed ? 3 : 200;
 		int n = wlcr_tls_pending(&m->ch) ? 1 : poll(p, 3, (int)fmin(left * 1e3, tick) + 1);
 		if (n < 0 && errno != EINTR)
 			return -errno;
-		if (cr && m->mode == WLCR_MODE_COPY)
+		if (pushed)
 			wlcr_criu_push(cr, m->criu_port);
 		if (cr && m->criu_port && cr->pid > 0) {
 			uint64_t sent = 0, received = 0;

@@ -91,10 +91,15 @@ struct mig {
 	unsigned rounds;
 	bool predumped; /* a tracking chain runs in the app: end it if we give up */
 	struct wlcr_wss wss;
-	double precopy_predicted;
+	struct wlcr_rounds rr;	  /* what the rounds found */
+	double precopy_predicted; /* s: the final dump's freeze, at the last round */
+	enum wlcr_mode abandoned; /* auto gave a chain up for this mode, or NONE */
+	bool lazy_restore;	  /* the destination restores pre-copied pages lazily */
 	unsigned criu_port;
 	struct wlcr_progress prog;
+	struct wlcr_plan_in plan_in; /* what the plan was made from */
 	struct wlcr_plan plan;
+	double plan_frozen; /* s: the plan's prediction for the mode taken (auto) */
 	double bandwidth, rtt;
 	uint64_t probe_bytes, touched;
 	uint64_t predump_bytes; /* pre-copy: what the rounds sent */
@@ -333,6 +338,7 @@ static void plan(struct mig *m)
 		.rtt = m->rtt,
 		.allowed = WLCR_MODES_ALL,
 		.possible = WLCR_MODE_BIT(WLCR_MODE_COPY),
+		.lazy_restore = m->lazy_restore,
 	};
 	if (m->no_lazy)
 		in.allowed &= ~WLCR_MODE_BIT(WLCR_MODE_LAZY);
@@ -356,6 +362,7 @@ static void plan(struct mig *m)
 	in.why_not[WLCR_MODE_LAZY] = no_lazy;
 	in.why_not[WLCR_MODE_PRECOPY] = no_precopy;
 	wlcr_plan(&in, &m->plan);
+	m->plan_in = in;
 }
 
 static int prepare(struct mig *m, unsigned *ret_port)
@@ -411,15 +418,19 @@ static int round_dir(struct mig *m, unsigned round, char *buf, size_t cap)
 
 /* Pre-dump rounds while the app runs, each round's memory through a page
  * server of its own on the destination, until the rule says the final
- * dump; its port in *ret_port, its directory in m->imgdir. */
+ * dump; its port in *ret_port, its directory in m->imgdir. Returns 1 when
+ * the planner gave the chain up for another mode (m->abandoned): the
+ * trackers are gone, and the destination is told to start again. */
 static int precopy_rounds(struct mig *m, unsigned *ret_port)
 {
 	static char pidarg[16], portarg[16], lib[PATH_MAX];
 	static char prevarg[16];
-	struct wlcr_rounds rr = { 0 };
-	struct wlcr_plan_in in = { .memory = m->tree.memory, .bandwidth = m->bandwidth };
+	struct wlcr_rounds *rr = &m->rr;
+	struct wlcr_plan_in in = m->plan_in;
 	double t_last = 0;
 	uint64_t sent = 0;
+	/* the rounds' working set replaces the bound from what it touches */
+	in.wss = &m->wss;
 	snprintf(pidarg, sizeof(pidarg), "%d", m->pid);
 	for (unsigned round = 0;; round++) {
 		MigMsg p = MIG_MSG__INIT, *ready = NULL;
@@ -436,26 +447,37 @@ static int precopy_rounds(struct mig *m, unsigned *ret_port)
 		if (round > 0) {
 			/* the destination's count of the round before */
 			uint64_t b = ready->has_bytes ? ready->bytes : 0;
-			rr.written[round - 1] = (double)b / 4096;
+			rr->written[round - 1] = (double)b / 4096;
 			sent += b;
 		}
 		mig_msg__free_unpacked(ready, NULL);
-		rr.n = round;
-		rr.since_last = wlcr_now() - t_last;
-		double predicted = 0;
-		int more = wlcr_plan_next_round(&in, &m->wss, &rr, m->rule, &predicted);
+		rr->n = round;
+		rr->since_last = wlcr_now() - t_last;
+		struct wlcr_round_decision dec;
+		wlcr_plan_next_round(&in, &m->wss, rr, m->rule, &dec);
 		if (round > 0)
-			wlcr_progress_say(&m->prog, "round %u: %.0f pages%s%s", round - 1,
-					  rr.written[round - 1],
-					  round > 1 ? " written meanwhile" : "",
-					  more ? "" : "; now the final dump");
+			wlcr_progress_say(&m->prog, "round %u: %.0f pages%s; %s%s", round - 1,
+					  rr->written[round - 1],
+					  round > 1 ? " written meanwhile" : "", dec.why,
+					  dec.action == WLCR_ROUND_MORE ? ""
+					  : dec.action == WLCR_ROUND_FINAL
+						  ? "; now the final dump"
+						  : "; giving the chain up");
+		if (dec.action == WLCR_ROUND_ABANDON) {
+			/* what the rounds sent is lost; the app keeps running */
+			end_tracking(m);
+			m->abandoned = dec.instead;
+			m->rounds = round;
+			m->predump_bytes = sent;
+			return 1;
+		}
 		int r = round_dir(m, round, m->imgdir, sizeof(m->imgdir));
 		if (r < 0)
 			return fail(m, "cannot make a round's directory: %s", strerror(-r));
-		if (!more) {
+		if (dec.action == WLCR_ROUND_FINAL) {
 			*ret_port = port;
 			m->rounds = round;
-			m->precopy_predicted = predicted;
+			m->precopy_predicted = dec.frozen;
 			m->predump_bytes = sent;
 			return 0;
 		}
@@ -505,7 +527,7 @@ static int precopy_rounds(struct mig *m, unsigned *ret_port)
 			return fail(m, "criu pre-dump failed (exit %d): %s", cr.exit_code, errs);
 		}
 		if (round > 0)
-			rr.interval[round] = t0 - t_last;
+			rr->interval[round] = t0 - t_last;
 		t_last = t0;
 	}
 }
@@ -797,19 +819,32 @@ static void summary(struct mig *m)
 	       wlcr_human(c, sizeof(c), (double)m->image_bytes),
 	       wlcr_human(d, sizeof(d), (double)m->probe_bytes));
 	struct wlcr_plan_est *e = &m->plan.est[m->mode];
+	double predicted = e->possible ? e->frozen : NAN;
+	if (m->abandoned)
+		printf("  pre-copy: %u round%s, then given up for %s (%.1f MiB sent for nothing)\n",
+		       m->rounds, m->rounds == 1 ? "" : "s", wlcr_mode_name(m->abandoned),
+		       (double)m->predump_bytes / 1048576);
 	if (m->mode == WLCR_MODE_PRECOPY) {
 		/* predicted at the last round, from the fitted working set */
-		e->frozen = m->precopy_predicted;
-		e->total = NAN;
-		printf("  pre-copy: %u round%s before the final dump (rule %s)\n", m->rounds,
-		       m->rounds == 1 ? "" : "s",
-		       m->rule == WLCR_RULE_GOPHAUL ? "gophaul" : "planner");
+		predicted = m->precopy_predicted;
+		printf("  pre-copy: %u round%s before the final dump (rule %s), restore %s\n",
+		       m->rounds, m->rounds == 1 ? "" : "s",
+		       m->rule == WLCR_RULE_GOPHAUL ? "gophaul" : "planner",
+		       m->lazy_restore ? "lazy" : "eager");
 		if (m->wss.fitted && m->wss.d < 1e5)
-			printf("  working set: M(t) = %.0f t/(t + %.2f) pages\n", m->wss.a,
+			printf("  working set: M(t) = %.0f t/(t + %.3f) pages\n", m->wss.a,
 			       m->wss.d);
 	}
-	if (e->possible && !isnan(e->frozen))
-		printf("  predicted: frozen %.0f ms\n", e->frozen * 1e3);
+	if (!isnan(predicted)) {
+		/* the measured figure beside what was predicted */
+		printf("  predicted: frozen %.0f ms", predicted * 1e3);
+		if (m->plan_frozen > 0 && fabs(m->plan_frozen - predicted) > 5e-4)
+			printf(" (%.0f ms in the plan before any round)", m->plan_frozen * 1e3);
+		if (seen >= 0)
+			printf("; measured %.0f ms as seen, %.0f ms stopped", seen * 1e3,
+			       stopped * 1e3);
+		printf("\n");
+	}
 	if (!m->stats)
 		return;
 	FILE *f = fopen(m->stats, "we");
@@ -822,8 +857,22 @@ static void summary(struct mig *m)
 		(unsigned long long)total_bytes, (unsigned long long)m->memory_bytes,
 		(unsigned long long)m->image_bytes, (unsigned long long)m->tree.memory);
 	fprintf(f, "bandwidth=%.0f\npredicted_frozen_ms=%.1f\npredicted_total_s=%.3f\n",
-		m->bandwidth, e->possible ? e->frozen * 1e3 : -1, e->possible ? e->total : -1);
-	fprintf(f, "touched=%llu\nrounds=%u\n", (unsigned long long)m->touched, m->rounds);
+		m->bandwidth, !isnan(predicted) ? predicted * 1e3 : -1,
+		e->possible && m->mode != WLCR_MODE_PRECOPY ? e->total : -1);
+	fprintf(f, "plan_frozen_ms=%.1f\n", m->plan_frozen * 1e3);
+	fprintf(f, "touched=%llu\nrounds=%u\nabandoned=%s\n", (unsigned long long)m->touched,
+		m->rounds, m->abandoned ? wlcr_mode_name(m->abandoned) : "");
+	fprintf(f, "rule=%s\nlazy_restore=%d\npredump_bytes=%llu\n",
+		m->rule == WLCR_RULE_GOPHAUL ? "gophaul" : "planner", m->lazy_restore,
+		(unsigned long long)m->predump_bytes);
+	/* what each round found written, and over how long: a trace */
+	fprintf(f, "round_written=");
+	for (unsigned i = 1; i < m->rr.n; i++)
+		fprintf(f, "%s%.0f", i > 1 ? "," : "", m->rr.written[i]);
+	fprintf(f, "\nround_interval_ms=");
+	for (unsigned i = 1; i < m->rr.n; i++)
+		fprintf(f, "%s%.1f", i > 1 ? "," : "", m->rr.interval[i] * 1e3);
+	fprintf(f, "\n");
 	fprintf(f, "src_last_commit_ns=%llu\ndest_first_commit_ns=%llu\n",
 		(unsigned long long)m->src_last_commit_ns,
 		(unsigned long long)m->dest_first_commit_ns);
@@ -983,6 +1032,7 @@ static int before_freeze(struct mig *m)
 		if (m->plan.mode == WLCR_MODE_NONE)
 			return fail(m, "no allowed mode is possible");
 		m->mode = m->plan.mode;
+		m->plan_frozen = m->plan.est[m->mode].frozen;
 	} else if (!m->plan.est[m->mode].possible) {
 		return fail(m, "mode %s refused: %s", wlcr_mode_name(m->mode),
 			    m->plan.est[m->mode].note);
@@ -1018,10 +1068,17 @@ int wlcr_cmd_migrate(int argc, char **argv)
 		goto out;
 	}
 	unsigned page_port = 0;
-	if (r == 0 && m->mode == WLCR_MODE_PRECOPY)
+	if (r == 0 && m->mode == WLCR_MODE_PRECOPY) {
 		r = precopy_rounds(m, &page_port);
-	else if (r == 0)
+		if (r == 1) {
+			/* the destination starts again in the new mode */
+			m->mode = m->abandoned;
+			snprintf(m->imgdir, sizeof(m->imgdir), "%s", m->dir);
+			r = prepare(m, &page_port);
+		}
+	} else if (r == 0) {
 		r = prepare(m, &page_port);
+	}
 	if (r == 0) {
 		wlcr_progress_phase(&m->prog,
 				    m->mode == WLCR_MODE_LAZY ? "dump (lazy)" : "dump and memory");

@@ -311,6 +311,28 @@ static int round_dir(struct session *s, unsigned round)
 	return 0;
 }
 
+/* The source gave a pre-copy chain up for another mode: the round's page
+ * server waiting for a dump that will not come goes, so do the rounds'
+ * images; the work directory stays, empty, for the new mode. */
+static void restart(struct session *s)
+{
+	char dir[PATH_MAX + 16];
+	if (s->ps.pid > 0) {
+		wlcr_criu_abort_network(&s->ps);
+		wlcr_criu_kill(&s->ps);
+	}
+	wlcr_criu_finish(&s->ps);
+	for (unsigned i = 0; i <= s->round; i++) {
+		snprintf(dir, sizeof(dir), "%s/%u", s->base, i);
+		wlcr_mig_rmdir(dir);
+	}
+	snprintf(s->dir, sizeof(s->dir), "%s", s->base);
+	s->bytes_before = s->bytes = 0;
+	s->round = 0;
+	wlcr_progress_say(&s->prog,
+			  "wlcr receive: the source gave the pre-copy up; starting again");
+}
+
 static int prepare(struct session *s, const MigMsg *p)
 {
 	bool precopy = p->has_mode && p->mode == MIG_MODE__MIG_MODE_PRECOPY;
@@ -318,6 +340,20 @@ static int prepare(struct session *s, const MigMsg *p)
 	if (!p->has_mode || !(p->mode == MIG_MODE__MIG_MODE_COPY || precopy ||
 			      (p->mode == MIG_MODE__MIG_MODE_LAZY && s->r->lazy_ok)))
 		return fail(s, "mode %d is not possible here", p->has_mode ? (int)p->mode : 0);
+	if (s->base[0] && s->mode == WLCR_MODE_PRECOPY && !precopy) {
+		/* nothing of the chain was restored: start again */
+		restart(s);
+		s->mode = (int)p->mode;
+		MigMsg ready = MIG_MSG__INIT;
+		ready.op = MIG_OP__MIG_READY;
+		if (s->mode != WLCR_MODE_LAZY) {
+			if (page_server(s, 0) < 0)
+				return -1;
+			ready.has_port = true;
+			ready.port = s->ps_port;
+		}
+		return wlcr_chan_send(&s->ch, &ready) < 0 ? fail(s, "the source went away") : 0;
+	}
 	if (s->base[0] && !(precopy && s->mode == WLCR_MODE_PRECOPY && round == s->round + 1))
 		return fail(s, "PREPARE out of turn");
 	MigMsg ready = MIG_MSG__INIT;

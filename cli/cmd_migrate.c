@@ -287,6 +287,10 @@ static int hello(struct mig *m)
 		return -1;
 	}
 	m->dest_modes = w->has_modes ? w->modes : WLCR_MODE_BIT(WLCR_MODE_COPY);
+	/* both CRIUs must know: ours marks the pages left in the parent
+	 * images lazy, the destination's restores them so */
+	m->lazy_restore =
+		w->has_lazy_parent && w->lazy_parent && wlcr_criu_feature("lazy_parent_pages");
 	snprintf(m->dest_name, sizeof(m->dest_name), "%s", w->host ? w->host : m->host);
 	mig_msg__free_unpacked(w, NULL);
 	return 0;
@@ -627,6 +631,10 @@ static int send_images(struct mig *m)
 	if (m->mode == WLCR_MODE_LAZY) {
 		d.has_port = true;
 		d.port = m->criu_port;
+	}
+	if (m->mode == WLCR_MODE_PRECOPY) {
+		d.has_lazy_parent = true;
+		d.lazy_parent = m->lazy_restore;
 	}
 	r = wlcr_chan_send(&m->ch, &d);
 	return r < 0 ? fail(m, "sending the images: %s", chan_error(r)) : 0;

@@ -122,7 +122,9 @@ static void simulate(const struct trace *tr, const struct wlcr_plan_in *in,
 		if (dec.action != WLCR_ROUND_MORE)
 			break;
 		const struct sample *s = &tr->s[r.n % tr->nsamples];
-		double round = k->round_fixed + s->freeze + pending / link;
+		/* round 0 sends whole runs; later rounds scattered pages */
+		double scattered = r.n ? pending / PAGE * k->page_cost : 0;
+		double round = k->round_fixed + s->freeze + pending / link + scattered;
 		res->freezes += s->freeze;
 		res->total += round;
 		res->bytes += pending;
@@ -138,7 +140,7 @@ static void simulate(const struct trace *tr, const struct wlcr_plan_in *in,
 	res->predicted = dec.frozen;
 	double restore = in->lazy_restore ? (double)in->touched / PAGE * k->local_fault
 					  : tr->memory / k->restore_rate;
-	res->frozen = k->precopy_fixed + pending / link + restore;
+	res->frozen = k->precopy_fixed + pending / link + pending / PAGE * k->page_cost + restore;
 	res->total += res->frozen;
 	res->bytes += pending;
 }

@@ -12,23 +12,27 @@
  * to freeze the app this much less: the rounds done are lost */
 #define ABANDON_MARGIN 0.8
 
-/* bench/migrate, 2026-11-27 and 2026-11-28 (README, "Migration
- * measurements"): a 1 MiB writer froze 74 ms copied and 83 ms lazily;
- * 200 and 800 MiB writers copied at about 250 MiB/s end to end; foot
- * touched its pages lazily at about 0.2 ms each. Pre-copy of the 800 MiB
- * writer: a first pre-dump froze it 138 ms, a later one 88 ms; the restore
- * read the rounds' pages back at about 550 MB/s. */
+/* bench/migrate, 2026-11-27 (README, "Migration measurements"): a 1 MiB
+ * writer froze 45-75 ms copied, 56-83 ms lazily; 50 to 800 MiB writers
+ * copied at 250-300 MB/s end to end; foot touched its pages lazily at
+ * about 0.2 ms each. Pre-copy: foot's final dump and restore froze it
+ * 85-100 ms; pre-dumps froze the 800 MiB writer 67-209 ms, the 200 MiB one
+ * 27-79 ms, 50 MiB 5-21 ms (bench/traces); a round of a few hundred pages
+ * lasted 60-100 ms; the final dump took about 0.1 ms per scattered page
+ * written (185 pages: 24 ms, 277 pages: 27 ms); an eager restore read the
+ * rounds' pages back at 530 MB/s (800 MiB) to over 1 GB/s (200 MiB). */
 const struct wlcr_plan_costs wlcr_plan_default_costs = {
 	.copy_fixed = 0.07,
 	.copy_rate = 260e6,
 	.lazy_fixed = 0.08,
 	.fault_time = 0.0002,
 	.precopy_fixed = 0.08,
-	.restore_rate = 550e6,
-	.local_fault = 0.00003,
+	.restore_rate = 800e6,
+	.local_fault = 0.00001,
 	.predump_fixed = 0.01,
 	.predump_rate = 6.5e9,
-	.round_fixed = 0.05,
+	.round_fixed = 0.03,
+	.page_cost = 0.0001,
 };
 
 const char *wlcr_mode_name(enum wlcr_mode m)
@@ -129,7 +133,9 @@ static void chain_predict(const struct wlcr_plan_in *in, const struct wlcr_plan_
 	double freeze = wlcr_plan_predump_freeze(k, in->memory);
 	c->total = c->bytes = 0;
 	for (unsigned i = 0; i < rounds; i++) {
-		double round = k->round_fixed + freeze + pending / link;
+		/* round 0 sends everything: whole runs of pages, not scattered */
+		double scattered = i == 0 && pending >= mem ? 0 : pending / PAGE * k->page_cost;
+		double round = k->round_fixed + freeze + pending / link + scattered;
 		c->total += round;
 		c->bytes += pending;
 		pending = fmin(mem, wlcr_wss_eval(w, round) * PAGE);
@@ -139,7 +145,7 @@ static void chain_predict(const struct wlcr_plan_in *in, const struct wlcr_plan_
 	 * images: then only what the app touches first is waited for */
 	double restore = in->lazy_restore ? (double)in->touched / PAGE * k->local_fault
 					  : mem / k->restore_rate;
-	c->frozen = k->precopy_fixed + pending / link + restore;
+	c->frozen = k->precopy_fixed + pending / link + pending / PAGE * k->page_cost + restore;
 	c->total += c->frozen;
 	c->bytes += pending;
 	c->cost = c->frozen + rounds * freeze;
@@ -169,6 +175,8 @@ static void precopy_est(const struct wlcr_plan_in *in, const struct wlcr_plan_co
 {
 	struct wlcr_wss bound;
 	const struct wlcr_wss *w = wss_or_bound(in, &bound);
+	double freeze = wlcr_plan_predump_freeze(k, in->memory);
+	const char *restore = in->lazy_restore ? "lazy" : "reads all";
 	e->bytes = in->memory;
 	if (!w) {
 		/* decided once its first rounds have measured the app */
@@ -177,24 +185,38 @@ static void precopy_est(const struct wlcr_plan_in *in, const struct wlcr_plan_co
 			 "rounds chosen once the first rounds have measured the app's writes");
 		return;
 	}
-	/* round 0 sends everything while the app runs */
 	struct chain c;
-	e->rounds = chain_best(in, k, w, (double)in->memory, 1, WLCR_MAX_ROUNDS, &c);
+	if (w != &bound) {
+		/* round 0 sends everything while the app runs */
+		e->rounds = chain_best(in, k, w, (double)in->memory, 1, WLCR_MAX_ROUNDS, &c);
+		e->frozen = c.frozen;
+		e->total = c.total;
+		e->cost = c.cost;
+		e->bytes = (uint64_t)c.bytes;
+		snprintf(e->note, sizeof(e->note),
+			 "%u round%s of %.0f ms freeze each, working set %.0f pages, half of it "
+			 "within %.2f s; restore %s",
+			 e->rounds, e->rounds == 1 ? "" : "s", freeze * 1e3, w->a, w->d, restore);
+		return;
+	}
+	/* Before any round, what the app writes is unknown: at most what it
+	 * touches, maybe nothing. The plan takes the best case: round 0 is
+	 * no loss against copy (its final dump moves only what was written
+	 * since, and the rounds say how much), and the rounds give the
+	 * chain up for lazy when they find it worse. The worst case is
+	 * shown beside it. */
+	static const struct wlcr_wss none = { .a = 0, .d = 1, .fitted = true };
+	struct chain worst;
+	chain_predict(in, k, &none, (double)in->memory, 1, &c);
+	unsigned n = chain_best(in, k, w, (double)in->memory, 1, WLCR_MAX_ROUNDS, &worst);
+	e->rounds = 1;
 	e->frozen = c.frozen;
 	e->total = c.total;
 	e->cost = c.cost;
-	e->bytes = (uint64_t)c.bytes;
-	double freeze = wlcr_plan_predump_freeze(k, in->memory);
-	int n = snprintf(e->note, sizeof(e->note), "%u round%s of %.0f ms freeze each, ", e->rounds,
-			 e->rounds == 1 ? "" : "s", freeze * 1e3);
-	if (w == &bound)
-		snprintf(e->note + n, sizeof(e->note) - (size_t)n,
-			 "if it writes at most what it touches; restore %s",
-			 in->lazy_restore ? "lazy" : "reads all");
-	else
-		snprintf(e->note + n, sizeof(e->note) - (size_t)n,
-			 "working set %.0f pages, half of it within %.2f s; restore %s", w->a, w->d,
-			 in->lazy_restore ? "lazy" : "reads all");
+	snprintf(e->note, sizeof(e->note),
+		 "at least: %.0f ms freeze of round 0, and the rounds measure its writes; "
+		 "%.0f ms after %u round%s if it writes all it touches; restore %s",
+		 freeze * 1e3, worst.frozen * 1e3, n, n == 1 ? "" : "s", restore);
 }
 
 /* Why the plan chose as it did, a line per mode. */
@@ -333,7 +355,7 @@ void wlcr_plan_next_round(const struct wlcr_plan_in *in, struct wlcr_wss *wss,
 			ret->action = gophaul(r);
 			snprintf(ret->why, sizeof(ret->why), "go-phaul's rule");
 		} else {
-			bool pays = pending / link > freeze;
+			bool pays = pending / link + pending / PAGE * k->page_cost > freeze;
 			ret->action = pays ? WLCR_ROUND_MORE : WLCR_ROUND_FINAL;
 			ret->more = pays;
 			snprintf(ret->why, sizeof(ret->why), "at most %.0f pages to move: %s",

@@ -52,6 +52,10 @@ struct wlcr_plan_costs {
 			       * covers (it protects every page it saves) */
 	double round_fixed;   /* s: a round's own overhead while the app runs
 			       * (criu starting, the page server's round trip) */
+	double page_cost;     /* s per page a round or the final dump moves, beyond
+			       * its bytes: a written page among unwritten ones is
+			       * two entries of the pagemap (it, and the hole after
+			       * it), each a message of its own to the page server */
 };
 
 struct wlcr_plan_in {

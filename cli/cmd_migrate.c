@@ -153,11 +153,12 @@ static int next(struct mig *m, struct wlcr_criu *cr, MigMsg **msg, int timeout_m
 		double left = deadline - wlcr_now();
 		if (left <= 0)
 			return -ETIMEDOUT;
-		/* a dump or pre-dump through a page server is watched closely:
-		 * criu corks its last command (see wlcr_criu_push), 200 ms of
-		 * frozen time in a final dump, of a round's length in a
-		 * pre-dump */
-		bool pushed = cr && m->mode != WLCR_MODE_LAZY;
+		/* criu is watched closely: it corks the last command of its
+		 * page-server connection (see wlcr_criu_push), or its answer
+		 * to the lazy-pages daemon's last one: 200 ms of frozen time
+		 * in a final dump, of a round's length in a pre-dump, of the
+		 * wait for a small app's pages in lazy mode */
+		bool pushed = cr != NULL;
 		int tick = pushed ? 3 : 200;
 		int n = wlcr_tls_pending(&m->ch) ? 1 : poll(p, 3, (int)fmin(left * 1e3, tick) + 1);
 		if (n < 0 && errno != EINTR)
@@ -708,6 +709,10 @@ static int finish(struct mig *m)
 {
 	MigMsg c = MIG_MSG__INIT, *msg = NULL;
 	c.op = MIG_OP__MIG_COMMIT;
+	if (m->mode == WLCR_MODE_LAZY) {
+		c.has_prefetch_ms = true;
+		c.prefetch_ms = (uint32_t)(wlcr_plan_lazy_prefetch(&m->plan_in) * 1e3);
+	}
 	m->committed = true;
 	int r = wlcr_chan_send(&m->ch, &c);
 	bool running = false, done = false;

@@ -519,9 +519,36 @@ static void shown(struct session *s)
 	wlcr_chan_send(&s->ch, &m);
 }
 
-/* After COMMIT: let it run; in lazy mode stay until its memory is here. */
-static int run_it(struct session *s)
+/* Lazy: criu lazy-pages transfers in the background while the app is still
+ * stopped; a small app's pages may all be here before the faults of its
+ * first frame would fetch them one by one. Waits up to ms for the daemon
+ * to end (all pages in), pushing its corked last command to the source
+ * (see wlcr_criu_push). Returns -1 when it failed (the app never ran). */
+static int prefetch(struct session *s, unsigned ms)
 {
+	double deadline = wlcr_now() + ms / 1e3;
+	while (wlcr_now() < deadline) {
+		wlcr_criu_push(&s->ps, s->ps_port);
+		if (wlcr_criu_reap(&s->ps, 3) == 1) {
+			if (s->ps.exit_code == 0)
+				return 0;
+			char errs[600];
+			wlcr_criu_log_errors(s->dir, "lazy-pages.log", errs, sizeof(errs));
+			/* it never ran: the source resumes its copy */
+			kill_tree(s, SIGKILL);
+			return fail(s, "the lazy page transfer failed before the app ran here (%s)",
+				    errs);
+		}
+	}
+	return 0;
+}
+
+/* After COMMIT: let it run; in lazy mode stay until its memory is here. */
+static int run_it(struct session *s, const MigMsg *commit)
+{
+	if (s->mode == WLCR_MODE_LAZY && commit->has_prefetch_ms && commit->prefetch_ms &&
+	    prefetch(s, commit->prefetch_ms) < 0)
+		return -1;
 	/* before the signal: the app may draw before we look at the clock */
 	s->resumed_ns = wlcr_mig_now_ns();
 	kill_tree(s, SIGCONT);
@@ -632,7 +659,7 @@ static int session_run(struct session *s)
 				r = fail(s, "COMMIT before the restore");
 				break;
 			}
-			r = run_it(s);
+			r = run_it(s, msg);
 			mig_msg__free_unpacked(msg, NULL);
 			return r;
 		case MIG_OP__MIG_ABORT:

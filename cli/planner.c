@@ -84,20 +84,38 @@ static void copy_est(const struct wlcr_plan_in *in, const struct wlcr_plan_costs
 		 k->copy_fixed * 1e3, push * 1e3, (double)in->memory / 1048576);
 }
 
+double wlcr_plan_lazy_prefetch(const struct wlcr_plan_in *in)
+{
+	const struct wlcr_plan_costs *k = costs_of(in);
+	/* criu's background transfer starts small and grows (64 KiB more
+	 * per request): some slack over the link's pace */
+	double all = 1.5 * (double)in->memory / rate(in->bandwidth, k->copy_rate);
+	return all <= WLCR_LAZY_PREFETCH_MAX ? WLCR_LAZY_PREFETCH_MAX : 0;
+}
+
 static void lazy_est(const struct wlcr_plan_in *in, const struct wlcr_plan_costs *k,
 		     struct wlcr_plan_est *e)
 {
 	/* frozen until the first frame there: what the app touches for it
-	 * comes a page fault at a time; the rest follows while it runs */
+	 * comes a page fault at a time; the rest follows while it runs. A
+	 * small app's pages all come first, while it is stopped. */
 	double pages = (double)in->touched / PAGE;
 	double faults = pages * (k->fault_time + in->rtt);
-	e->frozen = k->lazy_fixed + faults;
+	double move = (double)in->memory / rate(in->bandwidth, k->copy_rate);
+	bool prefetch = wlcr_plan_lazy_prefetch(in) > 0;
+	e->frozen = k->lazy_fixed + (prefetch ? 1.5 * move : faults);
 	e->cost = e->frozen;
-	e->total = k->lazy_fixed + (double)in->memory / rate(in->bandwidth, k->copy_rate);
+	e->total = k->lazy_fixed + move;
 	e->bytes = in->memory;
-	snprintf(e->note, sizeof(e->note),
-		 "%.0f ms fixed + %.0f ms of faults for the %.0f pages it touches in 100 ms",
-		 k->lazy_fixed * 1e3, faults * 1e3, pages);
+	if (prefetch)
+		snprintf(e->note, sizeof(e->note),
+			 "%.0f ms fixed + %.0f ms for all its pages before it runs",
+			 k->lazy_fixed * 1e3, 1.5 * move * 1e3);
+	else
+		snprintf(
+			e->note, sizeof(e->note),
+			"%.0f ms fixed + %.0f ms of faults for the %.0f pages it touches in 100 ms",
+			k->lazy_fixed * 1e3, faults * 1e3, pages);
 }
 
 /* The write working set the pre-copy arithmetic uses: the fitted model,

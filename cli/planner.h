@@ -136,6 +136,13 @@ struct wlcr_round_decision {
 void wlcr_plan_next_round(const struct wlcr_plan_in *in, struct wlcr_wss *wss,
 			  const struct wlcr_rounds *r, enum wlcr_round_rule rule,
 			  struct wlcr_round_decision *ret);
+/* Lazy: how long the destination waits, the app stopped, for criu's
+ * background transfer to bring all its pages before letting it run (0:
+ * not at all). Only when all of it moves within WLCR_LAZY_PREFETCH_MAX:
+ * then that is cheaper than the page faults of its first frame, each a
+ * round trip to the source; a larger app runs at once. */
+#define WLCR_LAZY_PREFETCH_MAX 0.1
+double wlcr_plan_lazy_prefetch(const struct wlcr_plan_in *in);
 /* A pre-dump round's freeze for an app of that much memory. */
 double wlcr_plan_predump_freeze(const struct wlcr_plan_costs *k, uint64_t memory);
 /* "copy", "lazy", "precopy", "auto" <-> modes; 0 for "auto", -1 unknown. */

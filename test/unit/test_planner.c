@@ -55,6 +55,25 @@ static void lazy_pays_for_what_the_app_touches(void)
 	CHECK_EQ(plan.mode, WLCR_MODE_LAZY);
 }
 
+static void lazy_waits_for_a_small_apps_pages(void)
+{
+	struct wlcr_plan plan;
+	/* a terminal of 8 MiB: all of it moves in a few tens of ms, less
+	 * than the faults of 4 MiB touched one by one */
+	struct wlcr_plan_in in = input(8, 400 * MIB);
+	in.touched = (uint64_t)(4 * MIB);
+	CHECK(wlcr_plan_lazy_prefetch(&in) > 0);
+	CHECK_EQ(wlcr_plan(&in, &plan), 0);
+	CHECK(strstr(plan.est[WLCR_MODE_LAZY].note, "all its pages before it runs") != NULL);
+	CHECK(plan.est[WLCR_MODE_LAZY].frozen < wlcr_plan_default_costs.lazy_fixed + 0.1);
+	/* 200 MiB would take seconds: it runs at once, and faults */
+	in = input(200, 400 * MIB);
+	in.touched = (uint64_t)(1 * MIB);
+	CHECK(wlcr_plan_lazy_prefetch(&in) == 0);
+	CHECK_EQ(wlcr_plan(&in, &plan), 0);
+	CHECK(strstr(plan.est[WLCR_MODE_LAZY].note, "faults") != NULL);
+}
+
 static void the_slower_of_link_and_criu_sets_the_pace(void)
 {
 	struct wlcr_plan fast, slow;
@@ -356,6 +375,7 @@ static const struct unit_case cases[] = {
 	{ "copy_grows_with_memory_lazy_does_not", copy_grows_with_memory_lazy_does_not },
 	{ "the_slower_of_link_and_criu_sets_the_pace", the_slower_of_link_and_criu_sets_the_pace },
 	{ "lazy_pays_for_what_the_app_touches", lazy_pays_for_what_the_app_touches },
+	{ "lazy_waits_for_a_small_apps_pages", lazy_waits_for_a_small_apps_pages },
 	{ "only_allowed_and_possible_modes_are_picked",
 	  only_allowed_and_possible_modes_are_picked },
 	{ "precopy_without_a_model_waits_for_its_rounds",

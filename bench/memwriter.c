@@ -1,7 +1,7 @@
 /* wlcr-memwriter: a Wayland client that holds memory and keeps writing it,
  * for the migration benchmark and tests.
  *
- * usage: wlcr-memwriter [--mib N] [--rate MIB_PER_S] [--report FILE]
+ * usage: wlcr-memwriter [--mib N] [--rate MIB_PER_S] [--report FILE] [--keys FILE]
  *
  * It draws a frame every 20 ms (a colour that changes with each frame) and
  * between frames rewrites whole pages of its N MiB (default 50) at RATE
@@ -12,7 +12,9 @@
  * A wrong page (lost by a migration, or zeros from a failed lazy transfer)
  * turns the window red for good. With --report, each full check writes
  * "ok PAGES" or "corrupt PAGE" to FILE (opened and closed each time, so a
- * checkpoint sees no open file). */
+ * checkpoint sees no open file). With --keys, each key it is sent (where the
+ * compositor has a seat) appends "key CODE" to FILE, the same way: a test
+ * types into it after a migration. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -162,12 +164,120 @@ static void on_release(void *data, struct wl_buffer *b)
 
 static const struct wl_buffer_listener buffer_listener = { on_release };
 
+/* --keys: the keys it is sent, appended to a file */
+static const char *keys_file;
+
+static void kb_keymap(void *data, struct wl_keyboard *kb, uint32_t format, int32_t fd,
+		      uint32_t size)
+{
+	(void)data;
+	(void)kb;
+	(void)format;
+	(void)size;
+	close(fd);
+}
+
+static void kb_enter(void *data, struct wl_keyboard *kb, uint32_t serial, struct wl_surface *s,
+		     struct wl_array *keys)
+{
+	(void)data;
+	(void)kb;
+	(void)serial;
+	(void)s;
+	(void)keys;
+}
+
+static void kb_leave(void *data, struct wl_keyboard *kb, uint32_t serial, struct wl_surface *s)
+{
+	(void)data;
+	(void)kb;
+	(void)serial;
+	(void)s;
+}
+
+static void kb_key(void *data, struct wl_keyboard *kb, uint32_t serial, uint32_t time, uint32_t key,
+		   uint32_t state)
+{
+	(void)data;
+	(void)kb;
+	(void)serial;
+	(void)time;
+	if (state != WL_KEYBOARD_KEY_STATE_PRESSED)
+		return;
+	FILE *f = fopen(keys_file, "ae");
+	if (f) {
+		fprintf(f, "key %u\n", key);
+		fclose(f);
+	}
+}
+
+static void kb_modifiers(void *data, struct wl_keyboard *kb, uint32_t serial, uint32_t dep,
+			 uint32_t lat, uint32_t locked, uint32_t group)
+{
+	(void)data;
+	(void)kb;
+	(void)serial;
+	(void)dep;
+	(void)lat;
+	(void)locked;
+	(void)group;
+}
+
+static void kb_repeat(void *data, struct wl_keyboard *kb, int32_t rate, int32_t delay)
+{
+	(void)data;
+	(void)kb;
+	(void)rate;
+	(void)delay;
+}
+
+static const struct wl_keyboard_listener keyboard_listener = {
+	kb_keymap, kb_enter, kb_leave, kb_key, kb_modifiers, kb_repeat,
+};
+
+static void seat_caps(void *data, struct wl_seat *seat, uint32_t caps)
+{
+	struct wl_keyboard **kb = data;
+	if ((caps & WL_SEAT_CAPABILITY_KEYBOARD) && !*kb) {
+		*kb = wl_seat_get_keyboard(seat);
+		wl_keyboard_add_listener(*kb, &keyboard_listener, NULL);
+	}
+}
+
+static void seat_name(void *data, struct wl_seat *seat, const char *name)
+{
+	(void)data;
+	(void)seat;
+	(void)name;
+}
+
+static const struct wl_seat_listener seat_listener = { seat_caps, seat_name };
+
+static void on_global(void *data, struct wl_registry *reg, uint32_t name, const char *iface,
+		      uint32_t version)
+{
+	(void)version;
+	if (strcmp(iface, "wl_seat") == 0 && !*(struct wl_seat **)data) {
+		*(struct wl_seat **)data = wl_registry_bind(reg, name, &wl_seat_interface, 1);
+	}
+}
+
+static void on_global_remove(void *data, struct wl_registry *reg, uint32_t name)
+{
+	(void)data;
+	(void)reg;
+	(void)name;
+}
+
+static const struct wl_registry_listener registry_listener = { on_global, on_global_remove };
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "mib", required_argument, NULL, 'm' },
 		{ "rate", required_argument, NULL, 'r' },
 		{ "report", required_argument, NULL, 'o' },
+		{ "keys", required_argument, NULL, 'k' },
 		{ 0 },
 	};
 	double mib = 50, rate_mib = 4;
@@ -180,8 +290,11 @@ int main(int argc, char **argv)
 			rate_mib = atof(optarg);
 		else if (c == 'o')
 			w.report = optarg;
+		else if (c == 'k')
+			keys_file = optarg;
 		else
-			die("usage: wlcr-memwriter [--mib N] [--rate MIB_PER_S] [--report FILE]");
+			die("usage: wlcr-memwriter [--mib N] [--rate MIB_PER_S] [--report FILE] "
+			    "[--keys FILE]");
 	}
 	w.pages = (uint64_t)(mib * 1048576 / PAGE);
 	if (w.pages < 1)
@@ -205,6 +318,17 @@ int main(int argc, char **argv)
 	struct wlc_window win;
 	wlc_connect(&wl, NULL, die);
 	wlc_window(&wl, &win, "wlcr-memwriter");
+	static struct wl_seat *seat;
+	static struct wl_keyboard *keyboard;
+	if (keys_file) {
+		/* the seat, where the compositor has one */
+		struct wl_registry *reg = wl_display_get_registry(wl.display);
+		wl_registry_add_listener(reg, &registry_listener, &seat);
+		wlc_roundtrip(&wl, "binding the seat");
+		if (seat)
+			wl_seat_add_listener(seat, &seat_listener, &keyboard);
+		wlc_roundtrip(&wl, "the seat's capabilities");
+	}
 	struct buf bufs[2];
 	for (int i = 0; i < 2; i++) {
 		bufs[i].wl = wlc_buffer(&wl, WIDTH, HEIGHT, 0xff000000u, &bufs[i].pixels);

@@ -51,10 +51,13 @@ static const char usage[] =
 	"                  what it wrote meanwhile (needs criu check --feature\n"
 	"                  mem_dirty_track);\n"
 	"                  auto (default): the allowed mode predicted to freeze it\n"
-	"                  least, from its memory, the link and both kernels\n"
+	"                  least (pre-copy: with its rounds' freezes), from its\n"
+	"                  memory, what it touches, the link and both hosts' CRIU\n"
 	"  --no-lazy       auto never picks lazy\n"
-	"  --rounds RULE   pre-copy rounds: planner (default: while a round pays for\n"
-	"                  its freeze, by the app's fitted working set) or gophaul\n"
+	"  --rounds RULE   pre-copy rounds: planner (default: while rounds pay for\n"
+	"                  their freezes, by the app's fitted working set) or\n"
+	"                  gophaul (at most 8; stop under 64 written pages or when\n"
+	"                  they grow by 32)\n"
 	"  --keys DIR      credentials from wlcr keygen (default /etc/wlcr/keys)\n"
 	"  --timeout S     a silent peer is a failure after S seconds (default 10)\n"
 	"  --plan          measure and plan, print the plan, move nothing\n"
@@ -91,10 +94,16 @@ struct mig {
 	unsigned rounds;
 	bool predumped; /* a tracking chain runs in the app: end it if we give up */
 	struct wlcr_wss wss;
-	double precopy_predicted;
+	struct wlcr_rounds rr;	  /* what the rounds found */
+	double precopy_predicted; /* s: the final dump's freeze, at the last round */
+	enum wlcr_mode abandoned; /* auto gave a chain up for this mode, or NONE */
+	bool lazy_restore;	  /* the destination restores pre-copied pages lazily */
+	bool keep_trackers;	  /* criu dump --track-mem-keep exists here */
 	unsigned criu_port;
 	struct wlcr_progress prog;
+	struct wlcr_plan_in plan_in; /* what the plan was made from */
 	struct wlcr_plan plan;
+	double plan_frozen; /* s: the plan's prediction for the mode taken (auto) */
 	double bandwidth, rtt;
 	uint64_t probe_bytes, touched;
 	uint64_t predump_bytes; /* pre-copy: what the rounds sent */
@@ -144,12 +153,17 @@ static int next(struct mig *m, struct wlcr_criu *cr, MigMsg **msg, int timeout_m
 		double left = deadline - wlcr_now();
 		if (left <= 0)
 			return -ETIMEDOUT;
-		/* a copy dump is watched closely: see wlcr_criu_push */
-		int tick = cr && m->mode == WLCR_MODE_COPY ? 3 : 200;
+		/* criu is watched closely: it corks the last command of its
+		 * page-server connection (see wlcr_criu_push), or its answer
+		 * to the lazy-pages daemon's last one: 200 ms of frozen time
+		 * in a final dump, of a round's length in a pre-dump, of the
+		 * wait for a small app's pages in lazy mode */
+		bool pushed = cr != NULL;
+		int tick = pushed ? 3 : 200;
 		int n = wlcr_tls_pending(&m->ch) ? 1 : poll(p, 3, (int)fmin(left * 1e3, tick) + 1);
 		if (n < 0 && errno != EINTR)
 			return -errno;
-		if (cr && m->mode == WLCR_MODE_COPY)
+		if (pushed)
 			wlcr_criu_push(cr, m->criu_port);
 		if (cr && m->criu_port && cr->pid > 0) {
 			uint64_t sent = 0, received = 0;
@@ -278,6 +292,10 @@ static int hello(struct mig *m)
 		return -1;
 	}
 	m->dest_modes = w->has_modes ? w->modes : WLCR_MODE_BIT(WLCR_MODE_COPY);
+	/* both CRIUs must know: ours marks the pages left in the parent
+	 * images lazy, the destination's restores them so */
+	m->lazy_restore =
+		w->has_lazy_parent && w->lazy_parent && wlcr_criu_feature("lazy_parent_pages");
 	snprintf(m->dest_name, sizeof(m->dest_name), "%s", w->host ? w->host : m->host);
 	mig_msg__free_unpacked(w, NULL);
 	return 0;
@@ -329,6 +347,7 @@ static void plan(struct mig *m)
 		.rtt = m->rtt,
 		.allowed = WLCR_MODES_ALL,
 		.possible = WLCR_MODE_BIT(WLCR_MODE_COPY),
+		.lazy_restore = m->lazy_restore,
 	};
 	if (m->no_lazy)
 		in.allowed &= ~WLCR_MODE_BIT(WLCR_MODE_LAZY);
@@ -349,9 +368,12 @@ static void plan(struct mig *m)
 			 "soft-dirty and this CRIU cannot track writes without it");
 	else
 		in.possible |= WLCR_MODE_BIT(WLCR_MODE_PRECOPY);
+	if (in.possible & WLCR_MODE_BIT(WLCR_MODE_PRECOPY))
+		m->keep_trackers = wlcr_criu_option("--track-mem-keep");
 	in.why_not[WLCR_MODE_LAZY] = no_lazy;
 	in.why_not[WLCR_MODE_PRECOPY] = no_precopy;
 	wlcr_plan(&in, &m->plan);
+	m->plan_in = in;
 }
 
 static int prepare(struct mig *m, unsigned *ret_port)
@@ -407,15 +429,19 @@ static int round_dir(struct mig *m, unsigned round, char *buf, size_t cap)
 
 /* Pre-dump rounds while the app runs, each round's memory through a page
  * server of its own on the destination, until the rule says the final
- * dump; its port in *ret_port, its directory in m->imgdir. */
+ * dump; its port in *ret_port, its directory in m->imgdir. Returns 1 when
+ * the planner gave the chain up for another mode (m->abandoned): the
+ * trackers are gone, and the destination is told to start again. */
 static int precopy_rounds(struct mig *m, unsigned *ret_port)
 {
 	static char pidarg[16], portarg[16], lib[PATH_MAX];
 	static char prevarg[16];
-	struct wlcr_rounds rr = { 0 };
-	struct wlcr_plan_in in = { .memory = m->tree.memory, .bandwidth = m->bandwidth };
+	struct wlcr_rounds *rr = &m->rr;
+	struct wlcr_plan_in in = m->plan_in;
 	double t_last = 0;
 	uint64_t sent = 0;
+	/* the rounds' working set replaces the bound from what it touches */
+	in.wss = &m->wss;
 	snprintf(pidarg, sizeof(pidarg), "%d", m->pid);
 	for (unsigned round = 0;; round++) {
 		MigMsg p = MIG_MSG__INIT, *ready = NULL;
@@ -432,26 +458,37 @@ static int precopy_rounds(struct mig *m, unsigned *ret_port)
 		if (round > 0) {
 			/* the destination's count of the round before */
 			uint64_t b = ready->has_bytes ? ready->bytes : 0;
-			rr.written[round - 1] = (double)b / 4096;
+			rr->written[round - 1] = (double)b / 4096;
 			sent += b;
 		}
 		mig_msg__free_unpacked(ready, NULL);
-		rr.n = round;
-		rr.since_last = wlcr_now() - t_last;
-		double predicted = 0;
-		int more = wlcr_plan_next_round(&in, &m->wss, &rr, m->rule, &predicted);
+		rr->n = round;
+		rr->since_last = wlcr_now() - t_last;
+		struct wlcr_round_decision dec;
+		wlcr_plan_next_round(&in, &m->wss, rr, m->rule, &dec);
 		if (round > 0)
-			wlcr_progress_say(&m->prog, "round %u: %.0f pages%s%s", round - 1,
-					  rr.written[round - 1],
-					  round > 1 ? " written meanwhile" : "",
-					  more ? "" : "; now the final dump");
+			wlcr_progress_say(&m->prog, "round %u: %.0f pages%s; %s%s", round - 1,
+					  rr->written[round - 1],
+					  round > 1 ? " written meanwhile" : "", dec.why,
+					  dec.action == WLCR_ROUND_MORE ? ""
+					  : dec.action == WLCR_ROUND_FINAL
+						  ? "; now the final dump"
+						  : "; giving the chain up");
+		if (dec.action == WLCR_ROUND_ABANDON) {
+			/* what the rounds sent is lost; the app keeps running */
+			end_tracking(m);
+			m->abandoned = dec.instead;
+			m->rounds = round;
+			m->predump_bytes = sent;
+			return 1;
+		}
 		int r = round_dir(m, round, m->imgdir, sizeof(m->imgdir));
 		if (r < 0)
 			return fail(m, "cannot make a round's directory: %s", strerror(-r));
-		if (!more) {
+		if (dec.action == WLCR_ROUND_FINAL) {
 			*ret_port = port;
 			m->rounds = round;
-			m->precopy_predicted = predicted;
+			m->precopy_predicted = dec.frozen;
 			m->predump_bytes = sent;
 			return 0;
 		}
@@ -501,7 +538,7 @@ static int precopy_rounds(struct mig *m, unsigned *ret_port)
 			return fail(m, "criu pre-dump failed (exit %d): %s", cr.exit_code, errs);
 		}
 		if (round > 0)
-			rr.interval[round] = t0 - t_last;
+			rr->interval[round] = t0 - t_last;
 		t_last = t0;
 	}
 }
@@ -519,10 +556,17 @@ static int start_dump(struct mig *m, unsigned page_port)
 		       wlcr_criu_plugin_dir(lib, sizeof(lib)), "-v4", "-o", "dump.log",
 		       "--file-locks", NULL);
 	if (m->mode == WLCR_MODE_PRECOPY) {
-		/* the pages the rounds sent are the parent's; the trackers end */
+		/* the pages the rounds sent are the parent's */
 		static char prev[16];
 		snprintf(prev, sizeof(prev), "../%u", m->rounds - 1);
 		wlcr_criu_args(cr, "--prev-images-dir", prev, "--track-mem", NULL);
+		/* The trackers end: closing them unprotects all the app's
+		 * memory, 27 ms of an 800 MiB app's freeze. Where criu can
+		 * leave them in the stopped app, they go when it is killed
+		 * after the move, or end_tracking() ends them when it runs
+		 * here again (as after a dump that failed half-way). */
+		if (m->keep_trackers)
+			wlcr_criu_args(cr, "--track-mem-keep", NULL);
 	}
 	if (m->mode == WLCR_MODE_LAZY) {
 		int port = wlcr_net_free_port(m->local_addr);
@@ -602,6 +646,10 @@ static int send_images(struct mig *m)
 		d.has_port = true;
 		d.port = m->criu_port;
 	}
+	if (m->mode == WLCR_MODE_PRECOPY) {
+		d.has_lazy_parent = true;
+		d.lazy_parent = m->lazy_restore;
+	}
 	r = wlcr_chan_send(&m->ch, &d);
 	return r < 0 ? fail(m, "sending the images: %s", chan_error(r)) : 0;
 }
@@ -661,6 +709,10 @@ static int finish(struct mig *m)
 {
 	MigMsg c = MIG_MSG__INIT, *msg = NULL;
 	c.op = MIG_OP__MIG_COMMIT;
+	if (m->mode == WLCR_MODE_LAZY) {
+		c.has_prefetch_ms = true;
+		c.prefetch_ms = (uint32_t)(wlcr_plan_lazy_prefetch(&m->plan_in) * 1e3);
+	}
 	m->committed = true;
 	int r = wlcr_chan_send(&m->ch, &c);
 	bool running = false, done = false;
@@ -757,8 +809,9 @@ static int finish(struct mig *m)
 	fail(m,
 	     "%s after the commit, and %s cannot be reached to ask whether the app runs "
 	     "there: it is kept stopped here (pid %d). If it does not run on %s, resume it "
-	     "with kill -CONT; otherwise kill it",
-	     why, m->dest_name, m->pid, m->dest_name);
+	     "with kill -CONT%s; otherwise kill it",
+	     why, m->dest_name, m->pid, m->dest_name,
+	     m->predumped ? " (and end its write trackers with criu track-mem-stop -t PID)" : "");
 	return -2;
 }
 
@@ -793,19 +846,32 @@ static void summary(struct mig *m)
 	       wlcr_human(c, sizeof(c), (double)m->image_bytes),
 	       wlcr_human(d, sizeof(d), (double)m->probe_bytes));
 	struct wlcr_plan_est *e = &m->plan.est[m->mode];
+	double predicted = e->possible ? e->frozen : NAN;
+	if (m->abandoned)
+		printf("  pre-copy: %u round%s, then given up for %s (%.1f MiB sent for nothing)\n",
+		       m->rounds, m->rounds == 1 ? "" : "s", wlcr_mode_name(m->abandoned),
+		       (double)m->predump_bytes / 1048576);
 	if (m->mode == WLCR_MODE_PRECOPY) {
 		/* predicted at the last round, from the fitted working set */
-		e->frozen = m->precopy_predicted;
-		e->total = NAN;
-		printf("  pre-copy: %u round%s before the final dump (rule %s)\n", m->rounds,
-		       m->rounds == 1 ? "" : "s",
-		       m->rule == WLCR_RULE_GOPHAUL ? "gophaul" : "planner");
+		predicted = m->precopy_predicted;
+		printf("  pre-copy: %u round%s before the final dump (rule %s), restore %s\n",
+		       m->rounds, m->rounds == 1 ? "" : "s",
+		       m->rule == WLCR_RULE_GOPHAUL ? "gophaul" : "planner",
+		       m->lazy_restore ? "lazy" : "eager");
 		if (m->wss.fitted && m->wss.d < 1e5)
-			printf("  working set: M(t) = %.0f t/(t + %.2f) pages\n", m->wss.a,
+			printf("  working set: M(t) = %.0f t/(t + %.3f) pages\n", m->wss.a,
 			       m->wss.d);
 	}
-	if (e->possible && !isnan(e->frozen))
-		printf("  predicted: frozen %.0f ms\n", e->frozen * 1e3);
+	if (!isnan(predicted)) {
+		/* the measured figure beside what was predicted */
+		printf("  predicted: frozen %.0f ms", predicted * 1e3);
+		if (m->plan_frozen > 0 && fabs(m->plan_frozen - predicted) > 5e-4)
+			printf(" (%.0f ms in the plan before any round)", m->plan_frozen * 1e3);
+		if (seen >= 0)
+			printf("; measured %.0f ms as seen, %.0f ms stopped", seen * 1e3,
+			       stopped * 1e3);
+		printf("\n");
+	}
 	if (!m->stats)
 		return;
 	FILE *f = fopen(m->stats, "we");
@@ -818,8 +884,22 @@ static void summary(struct mig *m)
 		(unsigned long long)total_bytes, (unsigned long long)m->memory_bytes,
 		(unsigned long long)m->image_bytes, (unsigned long long)m->tree.memory);
 	fprintf(f, "bandwidth=%.0f\npredicted_frozen_ms=%.1f\npredicted_total_s=%.3f\n",
-		m->bandwidth, e->possible ? e->frozen * 1e3 : -1, e->possible ? e->total : -1);
-	fprintf(f, "touched=%llu\nrounds=%u\n", (unsigned long long)m->touched, m->rounds);
+		m->bandwidth, !isnan(predicted) ? predicted * 1e3 : -1,
+		e->possible && m->mode != WLCR_MODE_PRECOPY ? e->total : -1);
+	fprintf(f, "plan_frozen_ms=%.1f\n", m->plan_frozen * 1e3);
+	fprintf(f, "touched=%llu\nrounds=%u\nabandoned=%s\n", (unsigned long long)m->touched,
+		m->rounds, m->abandoned ? wlcr_mode_name(m->abandoned) : "");
+	fprintf(f, "rule=%s\nlazy_restore=%d\npredump_bytes=%llu\n",
+		m->rule == WLCR_RULE_GOPHAUL ? "gophaul" : "planner", m->lazy_restore,
+		(unsigned long long)m->predump_bytes);
+	/* what each round found written, and over how long: a trace */
+	fprintf(f, "round_written=");
+	for (unsigned i = 1; i < m->rr.n; i++)
+		fprintf(f, "%s%.0f", i > 1 ? "," : "", m->rr.written[i]);
+	fprintf(f, "\nround_interval_ms=");
+	for (unsigned i = 1; i < m->rr.n; i++)
+		fprintf(f, "%s%.1f", i > 1 ? "," : "", m->rr.interval[i] * 1e3);
+	fprintf(f, "\n");
 	fprintf(f, "src_last_commit_ns=%llu\ndest_first_commit_ns=%llu\n",
 		(unsigned long long)m->src_last_commit_ns,
 		(unsigned long long)m->dest_first_commit_ns);
@@ -979,6 +1059,7 @@ static int before_freeze(struct mig *m)
 		if (m->plan.mode == WLCR_MODE_NONE)
 			return fail(m, "no allowed mode is possible");
 		m->mode = m->plan.mode;
+		m->plan_frozen = m->plan.est[m->mode].frozen;
 	} else if (!m->plan.est[m->mode].possible) {
 		return fail(m, "mode %s refused: %s", wlcr_mode_name(m->mode),
 			    m->plan.est[m->mode].note);
@@ -1014,10 +1095,17 @@ int wlcr_cmd_migrate(int argc, char **argv)
 		goto out;
 	}
 	unsigned page_port = 0;
-	if (r == 0 && m->mode == WLCR_MODE_PRECOPY)
+	if (r == 0 && m->mode == WLCR_MODE_PRECOPY) {
 		r = precopy_rounds(m, &page_port);
-	else if (r == 0)
+		if (r == 1) {
+			/* the destination starts again in the new mode */
+			m->mode = m->abandoned;
+			snprintf(m->imgdir, sizeof(m->imgdir), "%s", m->dir);
+			r = prepare(m, &page_port);
+		}
+	} else if (r == 0) {
 		r = prepare(m, &page_port);
+	}
 	if (r == 0) {
 		wlcr_progress_phase(&m->prog,
 				    m->mode == WLCR_MODE_LAZY ? "dump (lazy)" : "dump and memory");

@@ -65,6 +65,7 @@ struct recv {
 	int ready_fd, timeout_ms;
 	struct wlcr_tls_creds creds;
 	bool lazy_ok;
+	bool lazy_parent_ok; /* this CRIU restores a pre-copy's pages lazily */
 	char host[128];
 	struct {
 		uint8_t id[16];
@@ -82,7 +83,9 @@ struct session {
 	char base[PATH_MAX]; /* the work directory */
 	char dir[PATH_MAX];  /* the images: base, or the current round's under it */
 	unsigned round;	     /* pre-copy: the round whose page server runs */
-	struct wlcr_criu ps; /* page server (copy) or lazy-pages daemon (lazy) */
+	struct wlcr_criu ps; /* page server (copy), lazy-pages daemon (lazy, or a
+			      * pre-copy restored lazily from the images here) */
+	bool lazy_local;     /* pre-copy: its pages come lazily from the images here */
 	unsigned ps_port;
 	struct wlcr_guard guard;
 	bool restored, running;
@@ -260,6 +263,8 @@ static int welcome(struct session *s)
 	w.modes =
 		WLCR_MODE_BIT(WLCR_MODE_COPY) | (s->r->lazy_ok ? WLCR_MODE_BIT(WLCR_MODE_LAZY) : 0);
 	w.host = s->r->host;
+	w.has_lazy_parent = true;
+	w.lazy_parent = s->r->lazy_parent_ok;
 	w.error = err[0] ? err : NULL;
 	wlcr_chan_send(&s->ch, &w);
 	return err[0] ? fail(s, "refused %s (pid %d) from %s: %s",
@@ -311,6 +316,28 @@ static int round_dir(struct session *s, unsigned round)
 	return 0;
 }
 
+/* The source gave a pre-copy chain up for another mode: the round's page
+ * server waiting for a dump that will not come goes, so do the rounds'
+ * images; the work directory stays, empty, for the new mode. */
+static void restart(struct session *s)
+{
+	char dir[PATH_MAX + 16];
+	if (s->ps.pid > 0) {
+		wlcr_criu_abort_network(&s->ps);
+		wlcr_criu_kill(&s->ps);
+	}
+	wlcr_criu_finish(&s->ps);
+	for (unsigned i = 0; i <= s->round; i++) {
+		snprintf(dir, sizeof(dir), "%s/%u", s->base, i);
+		wlcr_mig_rmdir(dir);
+	}
+	snprintf(s->dir, sizeof(s->dir), "%s", s->base);
+	s->bytes_before = s->bytes = 0;
+	s->round = 0;
+	wlcr_progress_say(&s->prog,
+			  "wlcr receive: the source gave the pre-copy up; starting again");
+}
+
 static int prepare(struct session *s, const MigMsg *p)
 {
 	bool precopy = p->has_mode && p->mode == MIG_MODE__MIG_MODE_PRECOPY;
@@ -318,6 +345,20 @@ static int prepare(struct session *s, const MigMsg *p)
 	if (!p->has_mode || !(p->mode == MIG_MODE__MIG_MODE_COPY || precopy ||
 			      (p->mode == MIG_MODE__MIG_MODE_LAZY && s->r->lazy_ok)))
 		return fail(s, "mode %d is not possible here", p->has_mode ? (int)p->mode : 0);
+	if (s->base[0] && s->mode == WLCR_MODE_PRECOPY && !precopy) {
+		/* nothing of the chain was restored: start again */
+		restart(s);
+		s->mode = (int)p->mode;
+		MigMsg ready = MIG_MSG__INIT;
+		ready.op = MIG_OP__MIG_READY;
+		if (s->mode != WLCR_MODE_LAZY) {
+			if (page_server(s, 0) < 0)
+				return -1;
+			ready.has_port = true;
+			ready.port = s->ps_port;
+		}
+		return wlcr_chan_send(&s->ch, &ready) < 0 ? fail(s, "the source went away") : 0;
+	}
 	if (s->base[0] && !(precopy && s->mode == WLCR_MODE_PRECOPY && round == s->round + 1))
 		return fail(s, "PREPARE out of turn");
 	MigMsg ready = MIG_MSG__INIT;
@@ -358,16 +399,20 @@ static int prepare(struct session *s, const MigMsg *p)
 	return wlcr_chan_send(&s->ch, &ready) < 0 ? fail(s, "the source went away") : 0;
 }
 
-/* The lazy-pages daemon, connected to the source's dump. */
+/* The lazy-pages daemon, connected to the source's dump (port), or with
+ * port 0 serving the pages of a pre-copy from the images here. */
 static int start_lazy(struct session *s, unsigned port)
 {
 	static char portarg[16];
 	snprintf(portarg, sizeof(portarg), "%u", port);
 	s->ps_port = port;
 	wlcr_criu_init(&s->ps, "lazy-pages", "lazy-pages");
-	wlcr_criu_args(&s->ps, "-D", s->dir, "--page-server", "--address", s->peer, "--port",
-		       portarg, "-v2", "-o", "lazy-pages.log", NULL);
-	wlcr_criu_tls(&s->ps, s->r->creds.ca, s->r->creds.cert, s->r->creds.key);
+	wlcr_criu_args(&s->ps, "-D", s->dir, "-v2", "-o", "lazy-pages.log", NULL);
+	if (port) {
+		wlcr_criu_args(&s->ps, "--page-server", "--address", s->peer, "--port", portarg,
+			       NULL);
+		wlcr_criu_tls(&s->ps, s->r->creds.ca, s->r->creds.cert, s->r->creds.key);
+	}
 	int r = wlcr_criu_spawn(&s->ps, true, true);
 	if (r < 0)
 		return fail(s, "cannot run criu lazy-pages: %s", strerror(-r));
@@ -401,6 +446,13 @@ static int restore(struct session *s, const MigMsg *done)
 				    errs);
 		}
 		s->bytes = memory_bytes(s);
+		/* a pre-copy's rounds left most pages in the parent images:
+		 * the app runs before they are read back, each served from
+		 * here when it first touches it, the rest in the background */
+		s->lazy_local = s->mode == WLCR_MODE_PRECOPY && done->has_lazy_parent &&
+				done->lazy_parent && s->r->lazy_parent_ok;
+		if (s->lazy_local && start_lazy(s, 0) < 0)
+			return -1;
 	} else if (!done->has_port || start_lazy(s, done->port) < 0) {
 		return s->err[0] ? -1 : fail(s, "lazy pages without a port");
 	}
@@ -413,7 +465,7 @@ static int restore(struct session *s, const MigMsg *done)
 	wlcr_criu_args(&rst, "-D", s->dir, "-d", "--leave-stopped", "--lib",
 		       wlcr_criu_plugin_dir(lib, sizeof(lib)), "-v4", "-o", "restore.log",
 		       "--file-locks", NULL);
-	if (s->mode == WLCR_MODE_LAZY)
+	if (s->mode == WLCR_MODE_LAZY || s->lazy_local)
 		wlcr_criu_args(&rst, "--lazy-pages", NULL);
 	r = wlcr_criu_spawn(&rst, false, true);
 	if (r < 0)
@@ -467,18 +519,47 @@ static void shown(struct session *s)
 	wlcr_chan_send(&s->ch, &m);
 }
 
-/* After COMMIT: let it run; in lazy mode stay until its memory is here. */
-static int run_it(struct session *s)
+/* Lazy: criu lazy-pages transfers in the background while the app is still
+ * stopped; a small app's pages may all be here before the faults of its
+ * first frame would fetch them one by one. Waits up to ms for the daemon
+ * to end (all pages in), pushing its corked last command to the source
+ * (see wlcr_criu_push). Returns -1 when it failed (the app never ran). */
+static int prefetch(struct session *s, unsigned ms)
 {
+	double deadline = wlcr_now() + ms / 1e3;
+	while (wlcr_now() < deadline) {
+		wlcr_criu_push(&s->ps, s->ps_port);
+		if (wlcr_criu_reap(&s->ps, 3) == 1) {
+			if (s->ps.exit_code == 0)
+				return 0;
+			char errs[600];
+			wlcr_criu_log_errors(s->dir, "lazy-pages.log", errs, sizeof(errs));
+			/* it never ran: the source resumes its copy */
+			kill_tree(s, SIGKILL);
+			return fail(s, "the lazy page transfer failed before the app ran here (%s)",
+				    errs);
+		}
+	}
+	return 0;
+}
+
+/* After COMMIT: let it run; in lazy mode stay until its memory is here. */
+static int run_it(struct session *s, const MigMsg *commit)
+{
+	if (s->mode == WLCR_MODE_LAZY && commit->has_prefetch_ms && commit->prefetch_ms &&
+	    prefetch(s, commit->prefetch_ms) < 0)
+		return -1;
 	/* before the signal: the app may draw before we look at the clock */
 	s->resumed_ns = wlcr_mig_now_ns();
 	kill_tree(s, SIGCONT);
 	s->running = true;
 	wlcr_chan_send_op(&s->ch, MIG_OP__MIG_RUNNING, NULL);
-	if (s->mode == WLCR_MODE_LAZY) {
-		wlcr_progress_phase(&s->prog, "running; pages follow");
-		/* the source's dump serves the pages whatever our channel
-		 * does: the daemon's end decides */
+	if (s->mode == WLCR_MODE_LAZY || s->lazy_local) {
+		wlcr_progress_phase(&s->prog, s->lazy_local ? "running; pages read back here"
+							    : "running; pages follow");
+		/* the source's dump (or our images) serves the pages whatever
+		 * our channel does: the daemon's end decides; the source
+		 * keeps its copy stopped until DONE */
 		for (;;) {
 			MigMsg *msg = NULL;
 			int r = next(s, &s->ps, &msg, SOURCE_BOUND_MS);
@@ -501,10 +582,10 @@ static int run_it(struct session *s)
 			s->running = false;
 			return fail(
 				s,
-				"the lazy page transfer failed (%s): the app here was killed, "
+				"the lazy page %s failed (%s): the app here was killed, "
 				"its missing memory can only come from the source (which resumes "
 				"it if it is still there)",
-				errs);
+				s->lazy_local ? "restore from the images here" : "transfer", errs);
 		}
 	}
 	wlcr_guard_release(&s->guard);
@@ -578,7 +659,7 @@ static int session_run(struct session *s)
 				r = fail(s, "COMMIT before the restore");
 				break;
 			}
-			r = run_it(s);
+			r = run_it(s, msg);
 			mig_msg__free_unpacked(msg, NULL);
 			return r;
 		case MIG_OP__MIG_ABORT:
@@ -747,6 +828,7 @@ int wlcr_cmd_receive(int argc, char **argv)
 		snprintf(r->host, sizeof(r->host), "this host");
 	r->host[sizeof(r->host) - 1] = '\0';
 	r->lazy_ok = wlcr_criu_feature("uffd-noncoop");
+	r->lazy_parent_ok = r->lazy_ok && wlcr_criu_feature("lazy_parent_pages");
 	int lfd = wlcr_net_listen(r->listen_addr, r->port, err, sizeof(err));
 	if (lfd < 0) {
 		fprintf(stderr, "wlcr receive: %s\n", err);
@@ -758,9 +840,12 @@ int wlcr_cmd_receive(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	fprintf(stderr, "wlcr receive: listening on %s port %u (lazy pages %s)\n",
+	fprintf(stderr,
+		"wlcr receive: listening on %s port %u (lazy pages %s; pre-copy restored %s)\n",
 		r->listen_addr ? r->listen_addr : "every address", r->port,
-		r->lazy_ok ? "possible" : "not possible: no userfaultfd");
+		r->lazy_ok ? "possible" : "not possible: no userfaultfd",
+		r->lazy_parent_ok ? "lazily"
+				  : "eagerly: criu check --feature lazy_parent_pages fails");
 	if (r->ready_fd >= 0) {
 		(void)!write(r->ready_fd, "\n", 1);
 		close(r->ready_fd);

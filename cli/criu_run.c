@@ -315,6 +315,18 @@ const char *wlcr_criu_plugin_dir(char *buf, size_t cap)
 	return buf;
 }
 
+bool wlcr_criu_option(const char *option)
+{
+	struct wlcr_criu cr;
+	wlcr_criu_init(&cr, "check", "check");
+	wlcr_criu_args(&cr, option, "--feature", "mem_dirty_track", NULL);
+	if (wlcr_criu_spawn(&cr, false, true) < 0)
+		return false;
+	wlcr_criu_reap(&cr, -1);
+	wlcr_criu_finish(&cr);
+	return cr.exit_code == 0;
+}
+
 bool wlcr_criu_feature(const char *name)
 {
 	struct wlcr_criu cr;

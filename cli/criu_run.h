@@ -70,5 +70,8 @@ void wlcr_criu_log_errors(const char *dir, const char *log, char *buf, size_t ca
 const char *wlcr_criu_plugin_dir(char *buf, size_t cap);
 /* criu check --feature NAME passes. */
 bool wlcr_criu_feature(const char *name);
+/* This criu knows the option (a boolean one, e.g. "--track-mem-keep"):
+ * criu check takes every option and refuses one it does not know. */
+bool wlcr_criu_option(const char *option);
 
 #endif

@@ -29,7 +29,11 @@ UNIT_BIN := $(patsubst %,$(B)/test/unit/test_%,$(UNIT_TESTS))
 FUZZ_REPLAY := $(B)/test/bin/fuzz-replay
 FUZZ_RESTORE_REPLAY := $(B)/test/bin/fuzz-restore-replay
 PNGCMP := $(B)/test/bin/wlcr-pngcmp
-TEST_HELPERS = $(PNGCMP) $(HOSTINIT) $(MEMWRITER)
+# the pre-copy trace recorder and simulator (bench/), built with the tests so that they
+# always compile
+WSSTRACE := $(B)/bench/wsstrace
+PRECOPY_SIM := $(B)/bench/precopy-sim
+TEST_HELPERS = $(PNGCMP) $(HOSTINIT) $(MEMWRITER) $(WSSTRACE) $(PRECOPY_SIM)
 
 .SECONDEXPANSION:
 $(B)/test/unit/test_%: $(B)/obj/test/unit/test_%.o $(B)/obj/test/unit/unit.o \
@@ -216,6 +220,17 @@ $(PRECOPY_WRITER): bench/precopy-writer.c
 	@mkdir -p $(@D)
 	$(CC) -std=c11 -D_GNU_SOURCE -O2 $(WARN) -o $@ $<
 
-bench: all $(WLBENCH) $(PNGCMP) $(PRECOPY_WRITER)
+# Pre-copy: the recorder of an app's write working set (run by hand, with the patched
+# CRIU), and the simulator that replays the traces in bench/traces through the planner
+# and go-phaul's rule (the planner's own code)
+$(WSSTRACE): bench/wsstrace.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -o $@ $<
+$(PRECOPY_SIM): bench/precopy-sim.c cli/planner.c cli/wss.c cli/planner.h cli/wss.h
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(LDFLAGS) -Icli -o $@ bench/precopy-sim.c \
+		cli/planner.c cli/wss.c -lm
+
+bench: all $(WLBENCH) $(PNGCMP) $(PRECOPY_WRITER) $(WSSTRACE) $(PRECOPY_SIM)
 	bench/run
 .PHONY: bench

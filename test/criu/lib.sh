@@ -6,8 +6,9 @@ set -euo pipefail
 
 WLCR_TOP=${WLCR_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 patch_hash=$( (cd "$WLCR_TOP/criu/patches" && sha256sum -- *.patch) | sha256sum | cut -d' ' -f1)
-CRIU_SRC=$(find /var/cache/wlcr/src -maxdepth 1 -type d -name "criu-*-wlcr-${patch_hash:0:16}" \
-	2>/dev/null | sort -V | tail -n1)
+# WLCR_CRIU_SRC: a tree with this patch set built by hand (while it is not installed)
+CRIU_SRC=${WLCR_CRIU_SRC:-$(find /var/cache/wlcr/src -maxdepth 1 -type d \
+	-name "criu-*-wlcr-${patch_hash:0:16}" 2>/dev/null | sort -V | tail -n1)}
 if [[ -z $CRIU_SRC ]]; then
 	echo "no CRIU built with these patches (${patch_hash:0:16}) in /var/cache/wlcr/src: run scripts/setup"
 	exit 77

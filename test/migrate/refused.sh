@@ -2,7 +2,7 @@
 # What the destination refuses, before any image reaches it, and the app going on meanwhile:
 #   a peer whose key comes from another CA, a peer with no certificate at all (plain bytes on
 #   the port), and a mode this machine cannot do (precopy without dirty-page tracking).
-# Also auto mode's plan (--plan moves nothing) and the mode it picks.
+# Also auto mode's plan (--plan moves nothing) and the mode it picks, never lazy with --no-lazy.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 mt_hosts
@@ -56,5 +56,7 @@ grep -q 'mode ' "$WT_DIR/migrate.out" || wt_fail "auto did not say which mode it
 mt_intact B "$pid"
 mt_clean A "$pid"
 mt_migrate B A "$pid" auto --no-lazy
-grep -q 'mode copy' "$WT_DIR/migrate.out" || wt_fail "--no-lazy did not give copy"
+# copy, or pre-copy where this CRIU tracks memory (the planner may find its rounds cheaper)
+grep -q 'runs on .*, mode \(copy\|precopy\)$' "$WT_DIR/migrate.out" ||
+	wt_fail "--no-lazy gave lazy"
 mt_intact A "$pid"

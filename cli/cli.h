@@ -34,6 +34,7 @@ int wlcr_cmd_proxy(int argc, char **argv);
 int wlcr_cmd_container_args(int argc, char **argv);
 int wlcr_cmd_migrate(int argc, char **argv);
 int wlcr_cmd_receive(int argc, char **argv);
+int wlcr_cmd_link_test(int argc, char **argv);
 int wlcr_cmd_keygen(int argc, char **argv);
 
 #endif

@@ -446,11 +446,13 @@ static int restore(struct session *s, const MigMsg *done)
 				    errs);
 		}
 		s->bytes = memory_bytes(s);
-		/* a pre-copy's rounds left most pages in the parent images:
-		 * the app runs before they are read back, each served from
-		 * here when it first touches it, the rest in the background */
-		s->lazy_local = s->mode == WLCR_MODE_PRECOPY && done->has_lazy_parent &&
-				done->lazy_parent && s->r->lazy_parent_ok;
+		/* a pre-copy's rounds left most pages in the parent images,
+		 * a copy all in its own: the app runs before they are read
+		 * back, each served from here when it first touches it, the
+		 * rest in the background (the source asks when it pays) */
+		bool asked = done->has_lazy_parent && done->lazy_parent;
+		s->lazy_local = asked && ((s->mode == WLCR_MODE_PRECOPY && s->r->lazy_parent_ok) ||
+					  (s->mode == WLCR_MODE_COPY && s->r->lazy_ok));
 		if (s->lazy_local && start_lazy(s, 0) < 0)
 			return -1;
 	} else if (!done->has_port || start_lazy(s, done->port) < 0) {
@@ -676,6 +678,34 @@ static int session_run(struct session *s)
 	}
 }
 
+/* wlcr link-test: PROBEs answered until the peer closes; nothing is kept.
+ * The first one is in s->hello already. */
+static void link_test(struct session *s)
+{
+	uint64_t bytes = 0;
+	double t0 = wlcr_now();
+	MigMsg *msg = s->hello;
+	s->hello = NULL;
+	int r = 0;
+	while (r == 0 && msg->op == MIG_OP__MIG_PROBE) {
+		bytes += msg->has_data ? msg->data.len : 0;
+		if (msg->has_last && msg->last) {
+			MigMsg ack = MIG_MSG__INIT;
+			ack.op = MIG_OP__MIG_PROBE_ACK;
+			r = wlcr_chan_send(&s->ch, &ack);
+		}
+		mig_msg__free_unpacked(msg, NULL);
+		msg = NULL;
+		if (r == 0)
+			r = wlcr_chan_recv(&s->ch, &msg, s->r->timeout_ms);
+	}
+	if (msg)
+		mig_msg__free_unpacked(msg, NULL);
+	char h[32];
+	wlcr_progress_say(&s->prog, "wlcr receive: a link test from %s, %s in %.1f s", s->peer,
+			  wlcr_human(h, sizeof(h), (double)bytes), wlcr_now() - t0);
+}
+
 /* Whatever failed: nothing of the app stays here. */
 static void session_cleanup(struct session *s, bool ok)
 {
@@ -729,6 +759,9 @@ static int serve(struct recv *r, int fd)
 		o.has_result = true;
 		o.result = outcome_of(r, &s->hello->id);
 		wlcr_chan_send(&s->ch, &o);
+		ret = 1;
+	} else if (s->hello->op == MIG_OP__MIG_PROBE) {
+		link_test(s);
 		ret = 1;
 	} else if (s->hello->op != MIG_OP__MIG_HELLO) {
 		wlcr_progress_say(&s->prog, "wlcr receive: %s began with %s", s->peer,

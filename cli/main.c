@@ -37,6 +37,8 @@ static const char usage[] =
 	"        move PID's tree, live, to HOST's compositor (wlcr receive there)\n"
 	"  receive [--port PORT] [--once]\n"
 	"        take apps that wlcr migrate sends here\n"
+	"  link-test [--size SIZE] HOST[:PORT]\n"
+	"        measure the link to a wlcr receive, as migrate would use it\n"
 	"  keygen [--ca CA_DIR] DIR\n"
 	"        make the TLS credentials of migrate and receive\n"
 	"\n"
@@ -78,6 +80,8 @@ int main(int argc, char **argv)
 		return wlcr_cmd_container_args(argc - 1, argv + 1);
 	if (strcmp(cmd, "migrate") == 0)
 		return wlcr_cmd_migrate(argc - 1, argv + 1);
+	if (strcmp(cmd, "link-test") == 0)
+		return wlcr_cmd_link_test(argc - 1, argv + 1);
 	if (strcmp(cmd, "receive") == 0)
 		return wlcr_cmd_receive(argc - 1, argv + 1);
 	if (strcmp(cmd, "keygen") == 0)

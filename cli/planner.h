@@ -37,8 +37,12 @@ struct wlcr_plan_costs {
 	double copy_fixed;    /* s: dump, images over the channel, restore */
 	double copy_rate;     /* bytes/s a frozen app's memory moves end to end: criu
 			       * reads it, TLS, the page server writes it, the
-			       * restore reads it back; the link caps it */
+			       * restore reads it back (or, for a large app, a local
+			       * criu lazy-pages after it runs); the link caps it */
 	double lazy_fixed;    /* s: the same without the private memory */
+	double lazy_rate;     /* bytes/s criu lazy-pages brings the memory in the
+			       * background (its own path: requests of growing
+			       * size, not the page server's stream) */
 	double fault_time;    /* s per page the app touches before its first frame
 			       * there: a page fault answered over the network */
 	double precopy_fixed; /* s: the final dump's fixed part */

@@ -102,6 +102,17 @@ mh_link_state() {
 	nsenter -t "${MH_PID[$1]}" --net ip link set "${MH_LINK[$1]}" "$2"
 }
 
+# mh_link_rate NAME RATE|off: what leaves host NAME over the link is shaped to RATE (tc's
+# units, e.g. 400mbit), or no longer: a transfer slow enough to be cut half-way on purpose
+mh_link_rate() {
+	if [[ $2 == off ]]; then
+		nsenter -t "${MH_PID[$1]}" --net tc qdisc del dev "${MH_LINK[$1]}" root 2>/dev/null || :
+	else
+		nsenter -t "${MH_PID[$1]}" --net tc qdisc replace dev "${MH_LINK[$1]}" root tbf \
+			rate "$2" burst 256kb latency 100ms
+	fi
+}
+
 # mh_in NAME CMD...: in the host, with fds beyond 0-2 closed (they belong to another mount
 # namespace, and criu cannot dump what a restored process would inherit of them)
 mh_in() {

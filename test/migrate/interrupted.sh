@@ -16,11 +16,14 @@ pid=${MH_NSPID[w]}
 mt_intact A "$pid"
 
 wt_log "1. network cut during the memory transfer (copy, A to B)"
+# 200 MiB cross the veth pair in under half a second: slowed, the cut finds them under way
+mh_link_rate A 400mbit
 mt_migrate_bg A B "$pid" copy
 mt_wait_out 'dump and memory: '
 mh_link_state A down
 mt_bg_failed
 mh_link_state A up
+mh_link_rate A off
 grep -q 'keeps running here' "$WT_DIR/bg.out" || wt_fail "no word that the app keeps running"
 mt_intact A "$pid"
 mt_clean B "$pid"
@@ -42,10 +45,12 @@ mt_intact A "$pid"
 mt_clean B "$pid"
 
 wt_log "3. receiving side killed during the memory transfer (copy, A to B)"
+mh_link_rate A 400mbit
 mt_migrate_bg A B "$pid" copy
 mt_wait_out 'dump and memory: '
 mh_kill B "${MH_RECEIVE_PID[B]}" KILL
 mt_bg_failed
+mh_link_rate A off
 mt_intact A "$pid"
 mt_clean B "$pid"
 mh_receive B

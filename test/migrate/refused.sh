@@ -1,7 +1,8 @@
 #!/bin/bash
 # What the destination refuses, before any image reaches it, and the app going on meanwhile:
 #   a peer whose key comes from another CA, a peer with no certificate at all (plain bytes on
-#   the port), and a mode this machine cannot do (precopy without dirty-page tracking).
+#   the port), and a mode this machine cannot do (precopy without dirty-page tracking); wlcr
+#   link-test refused the same way, then measuring the link with nothing kept there.
 # Also auto mode's plan (--plan moves nothing) and the mode it picks, never lazy with --no-lazy.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -25,11 +26,28 @@ grep -q 'refused a connection from .*: .*\(certificate\|closed\|TLS\)' "$WT_DIR/
 mt_intact A "$pid"
 mt_clean B "$pid"
 
+wt_log "wlcr link-test: refused with another CA's key, then measuring the link"
+if mh_in A "$MH_WLCR" link-test -q --keys "${MH_KEYS[other]}" --timeout 5 --size 1M \
+	"${MH_ADDR[B]}" >"$WT_DIR/out" 2>&1; then
+	wt_fail "a link test with another CA's key was accepted"
+fi
+sed 's/^/    /' "$WT_DIR/out" >&2
+grep -q 'certificate' "$WT_DIR/out" || wt_fail "link-test is not told why it was refused"
+mh_in A "$MH_WLCR" link-test -q --keys "${MH_KEYS[A]}" --size 16M "${MH_ADDR[B]}" \
+	>"$WT_DIR/out" 2>&1 || wt_fail "wlcr link-test failed: $(cat "$WT_DIR/out")"
+sed 's/^/    /' "$WT_DIR/out" >&2
+grep -Eq "^${MH_ADDR[B]}: 16\.0 MiB in [0-9.]+ s, [0-9.]+ MiB/s, round trip [0-9.]+ ms$" \
+	"$WT_DIR/out" || wt_fail "link-test's result line is not as documented"
+wt_wait_for 10 "the destination to log the link test" \
+	"grep -q 'a link test from ${MH_ADDR[A]}, 16.0 MiB' $WT_DIR/B/receive.log"
+mt_clean B "$pid"
+
 wt_log "no certificate at all: plain bytes on the port"
+refused=$(grep -c 'refused a connection' "$WT_DIR/B/receive.log")
 mh_in A bash -c "exec 3<>/dev/tcp/${MH_ADDR[B]}/7411; printf 'HELLO, I am an image\n' >&3;
 	timeout 5 cat <&3 >/dev/null; exit 0"
 wt_wait_for 10 "the destination to refuse it" \
-	"[[ \$(grep -c 'refused a connection' $WT_DIR/B/receive.log) -ge 2 ]]"
+	"[[ \$(grep -c 'refused a connection' $WT_DIR/B/receive.log) -gt $refused ]]"
 mt_clean B "$pid"
 
 wt_log "precopy: refused with the reason (no tracking in this CRIU, or no rounds in this wlcr)"

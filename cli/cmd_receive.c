@@ -74,6 +74,10 @@ struct recv {
 	unsigned noutcomes;
 };
 
+/* a userfaultfd per restored process (threads share it); a tree of more
+ * processes has the rest unheld, as without wlcr_criu_hold_uffds */
+#define HELD_UFFDS_MAX 256
+
 struct session {
 	struct recv *r;
 	struct wlcr_tls ch;
@@ -85,7 +89,10 @@ struct session {
 	unsigned round;	     /* pre-copy: the round whose page server runs */
 	struct wlcr_criu ps; /* page server (copy), lazy-pages daemon (lazy, or a
 			      * pre-copy restored lazily from the images here) */
-	bool lazy_local;     /* pre-copy: its pages come lazily from the images here */
+	bool lazy_local;     /* pre-copy, large copy: its pages come lazily from the images here */
+	/* the daemon's userfaultfds, held while it serves (wlcr_criu_hold_uffds) */
+	int uffds[HELD_UFFDS_MAX];
+	size_t n_uffds;
 	unsigned ps_port;
 	struct wlcr_guard guard;
 	bool restored, running;
@@ -425,6 +432,12 @@ static int start_lazy(struct session *s, unsigned port)
 	return 0;
 }
 
+static void drop_uffds(struct session *s)
+{
+	while (s->n_uffds)
+		close(s->uffds[--s->n_uffds]);
+}
+
 static void kill_tree(struct session *s, int sig)
 {
 	for (size_t i = 0; i < s->hello->n_pids; i++)
@@ -485,6 +498,8 @@ static int restore(struct session *s, const MigMsg *done)
 		return fail(s, "criu restore failed (exit %d): %s", rst.exit_code, errs);
 	}
 	s->restored = true;
+	if (s->mode == WLCR_MODE_LAZY || s->lazy_local)
+		s->n_uffds = wlcr_criu_hold_uffds(&s->ps, s->uffds, HELD_UFFDS_MAX);
 	if (wlcr_chan_send_op(&s->ch, MIG_OP__MIG_RESTORED, NULL) < 0)
 		return fail(s, "the source went away after the restore");
 	return 0;
@@ -538,6 +553,7 @@ static int prefetch(struct session *s, unsigned ms)
 			wlcr_criu_log_errors(s->dir, "lazy-pages.log", errs, sizeof(errs));
 			/* it never ran: the source resumes its copy */
 			kill_tree(s, SIGKILL);
+			drop_uffds(s);
 			return fail(s, "the lazy page transfer failed before the app ran here (%s)",
 				    errs);
 		}
@@ -580,7 +596,9 @@ static int run_it(struct session *s, const MigMsg *commit)
 		if (s->ps.exit_code != 0) {
 			char errs[600];
 			wlcr_criu_log_errors(s->dir, "lazy-pages.log", errs, sizeof(errs));
+			/* killed while its next missing page holds it */
 			wlcr_guard_fire(&s->guard);
+			drop_uffds(s);
 			s->running = false;
 			return fail(
 				s,
@@ -590,6 +608,8 @@ static int run_it(struct session *s, const MigMsg *commit)
 				s->lazy_local ? "restore from the images here" : "transfer", errs);
 		}
 	}
+	/* all pages are in: nothing is left to fault on */
+	drop_uffds(s);
 	wlcr_guard_release(&s->guard);
 	MigMsg d = MIG_MSG__INIT;
 	d.op = MIG_OP__MIG_DONE;
@@ -712,6 +732,7 @@ static void session_cleanup(struct session *s, bool ok)
 	/* restored or half restored: the guard kills what started since */
 	if (!ok && !s->running)
 		wlcr_guard_fire(&s->guard);
+	drop_uffds(s);
 	if (s->ps.pid > 0) {
 		wlcr_criu_abort_network(&s->ps);
 		wlcr_criu_kill(&s->ps);

@@ -171,6 +171,33 @@ void wlcr_criu_abort_network(struct wlcr_criu *cr)
 		closedir(d);
 }
 
+size_t wlcr_criu_hold_uffds(struct wlcr_criu *cr, int *fds, size_t cap)
+{
+	char path[64], link[64];
+	size_t n = 0;
+	if (cr->pid <= 0 || cr->pidfd < 0)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/fd", cr->pid);
+	DIR *d = opendir(path);
+	struct dirent *e;
+	while (d && n < cap && (e = readdir(d))) {
+		char fdpath[320];
+		snprintf(fdpath, sizeof(fdpath), "%s/%s", path, e->d_name);
+		ssize_t len = readlink(fdpath, link, sizeof(link) - 1);
+		if (len <= 0)
+			continue;
+		link[len] = '\0';
+		if (strcmp(link, "anon_inode:[userfaultfd]") != 0)
+			continue;
+		int fd = (int)syscall(SYS_pidfd_getfd, cr->pidfd, atoi(e->d_name), 0);
+		if (fd >= 0)
+			fds[n++] = fd;
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
 /* A dup of criu's TCP connection to or from port, or -1; its number in
  * criu and its /proc link in cr->push_*. */
 static int tcp_socket_of(struct wlcr_criu *cr, unsigned port)

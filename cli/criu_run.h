@@ -58,6 +58,13 @@ void wlcr_criu_abort_network(struct wlcr_criu *cr);
  * criu's own fd is closed, or it would keep the connection open (the page
  * server waits for its end). */
 void wlcr_criu_push(struct wlcr_criu *cr, unsigned port);
+/* Dups into ours (at most cap, returning how many) the userfaultfds a
+ * lazy-pages daemon serves once the restore handed them over. While they
+ * are held, a daemon that dies leaves the restored tasks blocked on their
+ * next missing page, instead of the kernel, on the last close, filling it
+ * with zeros they would run on until they are killed. Close them once the
+ * daemon ended well (all pages are in) or the tasks were killed. */
+size_t wlcr_criu_hold_uffds(struct wlcr_criu *cr, int *fds, size_t cap);
 /* Kills it (a lazy-pages daemon or page server nobody needs) and reaps. */
 void wlcr_criu_kill(struct wlcr_criu *cr);
 void wlcr_criu_finish(struct wlcr_criu *cr);

@@ -7,6 +7,9 @@
 #   3. the receiving side killed while the memory is under way (copy)
 #   4. the receiving side killed while the pages follow (lazy)
 #   5. no wlcr-proxy on the destination
+#   6. the destination's lazy-pages daemon killed while the pages follow, its wlcr receive
+#      stopped meanwhile: the copy there waits on its next missing page, and never runs on
+#      memory that did not come (the kernel would fill it with zeros)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 mt_hosts
@@ -81,4 +84,25 @@ mh_proxy B
 mt_migrate A B "$pid" copy
 mt_intact B "$pid"
 mt_clean A "$pid"
+
+wt_log "6. the destination's lazy-pages daemon dies while the pages follow (lazy, B to A)"
+: >"$WT_DIR/report"
+mh_link_rate B 400mbit
+mt_migrate_bg B A "$pid" lazy
+mt_wait_out 'pages follow'
+mh_kill A "${MH_RECEIVE_PID[A]}" STOP
+mh_in A pkill -KILL -f '^criu lazy-pages'
+# long enough for a copy running on zeros to check its pages (64 of them every 20 ms)
+sleep 1
+! grep -q corrupt "$WT_DIR/report" ||
+	wt_fail "the copy on A ran on memory that never came: $(cat "$WT_DIR/report")"
+mh_kill A "${MH_RECEIVE_PID[A]}" CONT
+mt_bg_failed
+mh_link_rate B off
+! grep -q corrupt "$WT_DIR/report" || wt_fail "a copy reported: $(cat "$WT_DIR/report")"
+mt_intact B "$pid"
+mt_clean A "$pid"
+mt_migrate B A "$pid" lazy
+mt_intact A "$pid"
+mt_clean B "$pid"
 mt_no_protocol_error

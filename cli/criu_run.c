@@ -137,107 +137,117 @@ int wlcr_criu_reap(struct wlcr_criu *cr, int timeout_ms)
 	return 1;
 }
 
-void wlcr_criu_abort_network(struct wlcr_criu *cr)
+/* Calls fn with a dup (pidfd_getfd) of each of criu's fds whose /proc link
+ * starts with prefix, its number in criu and the link, until fn returns
+ * nonzero; fn owns the dup. Returns what fn returned last, or 0. */
+static int each_fd(struct wlcr_criu *cr, const char *prefix,
+		   int (*fn)(int fd, int num, const char *link, void *arg), void *arg)
 {
 	char path[64], link[64];
+	int ret = 0;
 	if (cr->pid <= 0 || cr->pidfd < 0)
-		return;
+		return 0;
 	snprintf(path, sizeof(path), "/proc/%d/fd", cr->pid);
 	DIR *d = opendir(path);
 	struct dirent *e;
-	while (d && (e = readdir(d))) {
+	while (!ret && d && (e = readdir(d))) {
 		char fdpath[320];
 		snprintf(fdpath, sizeof(fdpath), "%s/%s", path, e->d_name);
 		ssize_t n = readlink(fdpath, link, sizeof(link) - 1);
 		if (n <= 0)
 			continue;
 		link[n] = '\0';
-		if (strncmp(link, "socket:", 7) != 0)
+		if (strncmp(link, prefix, strlen(prefix)) != 0)
 			continue;
-		int fd = (int)syscall(SYS_pidfd_getfd, cr->pidfd, atoi(e->d_name), 0);
-		if (fd < 0)
-			continue;
-		int domain = 0, proto = 0;
-		socklen_t len = sizeof(domain);
-		getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len);
-		len = sizeof(proto);
-		getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &proto, &len);
-		/* a listening socket's accept() returns too */
-		if ((domain == AF_INET || domain == AF_INET6) && proto == IPPROTO_TCP)
-			shutdown(fd, SHUT_RDWR);
-		close(fd);
+		int num = atoi(e->d_name);
+		int fd = (int)syscall(SYS_pidfd_getfd, cr->pidfd, num, 0);
+		if (fd >= 0)
+			ret = fn(fd, num, link, arg);
 	}
 	if (d)
 		closedir(d);
+	return ret;
+}
+
+static int shut_tcp(int fd, int num, const char *link, void *arg)
+{
+	(void)num, (void)link, (void)arg;
+	int domain = 0, proto = 0;
+	socklen_t len = sizeof(domain);
+	getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len);
+	len = sizeof(proto);
+	getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &proto, &len);
+	/* a listening socket's accept() returns too */
+	if ((domain == AF_INET || domain == AF_INET6) && proto == IPPROTO_TCP)
+		shutdown(fd, SHUT_RDWR);
+	close(fd);
+	return 0;
+}
+
+void wlcr_criu_abort_network(struct wlcr_criu *cr)
+{
+	each_fd(cr, "socket:", shut_tcp, NULL);
+}
+
+struct held {
+	int *fds;
+	size_t n, cap;
+};
+
+static int hold(int fd, int num, const char *link, void *arg)
+{
+	(void)num;
+	struct held *h = arg;
+	if (strcmp(link, "anon_inode:[userfaultfd]") != 0) {
+		close(fd);
+		return 0;
+	}
+	h->fds[h->n++] = fd;
+	return h->n == h->cap;
 }
 
 size_t wlcr_criu_hold_uffds(struct wlcr_criu *cr, int *fds, size_t cap)
 {
-	char path[64], link[64];
-	size_t n = 0;
-	if (cr->pid <= 0 || cr->pidfd < 0)
-		return 0;
-	snprintf(path, sizeof(path), "/proc/%d/fd", cr->pid);
-	DIR *d = opendir(path);
-	struct dirent *e;
-	while (d && n < cap && (e = readdir(d))) {
-		char fdpath[320];
-		snprintf(fdpath, sizeof(fdpath), "%s/%s", path, e->d_name);
-		ssize_t len = readlink(fdpath, link, sizeof(link) - 1);
-		if (len <= 0)
-			continue;
-		link[len] = '\0';
-		if (strcmp(link, "anon_inode:[userfaultfd]") != 0)
-			continue;
-		int fd = (int)syscall(SYS_pidfd_getfd, cr->pidfd, atoi(e->d_name), 0);
-		if (fd >= 0)
-			fds[n++] = fd;
+	struct held h = { fds, 0, cap };
+	if (cap)
+		each_fd(cr, "anon_inode:", hold, &h);
+	return h.n;
+}
+
+struct tcp_port {
+	struct wlcr_criu *cr;
+	unsigned port;
+	int found;
+};
+
+static int on_port(int fd, int num, const char *link, void *arg)
+{
+	struct tcp_port *t = arg;
+	struct sockaddr_storage a, b;
+	socklen_t la = sizeof(a), lb = sizeof(b);
+	if (getsockname(fd, (struct sockaddr *)&a, &la) == 0 &&
+	    getpeername(fd, (struct sockaddr *)&b, &lb) == 0 &&
+	    (a.ss_family == AF_INET || a.ss_family == AF_INET6)) {
+		unsigned pa = ntohs(((struct sockaddr_in *)&a)->sin_port);
+		unsigned pb = ntohs(((struct sockaddr_in *)&b)->sin_port);
+		if (pa == t->port || pb == t->port) {
+			t->found = fd;
+			t->cr->push_criu_fd = num;
+			snprintf(t->cr->push_link, sizeof(t->cr->push_link), "%s", link);
+			return 1;
+		}
 	}
-	if (d)
-		closedir(d);
-	return n;
+	close(fd);
+	return 0;
 }
 
 /* A dup of criu's TCP connection to or from port, or -1; its number in
  * criu and its /proc link in cr->push_*. */
 static int tcp_socket_of(struct wlcr_criu *cr, unsigned port)
 {
-	char path[64], link[64];
-	int found = -1;
-	snprintf(path, sizeof(path), "/proc/%d/fd", cr->pid);
-	DIR *d = opendir(path);
-	struct dirent *e;
-	while (found < 0 && d && (e = readdir(d))) {
-		char fdpath[320];
-		snprintf(fdpath, sizeof(fdpath), "%s/%s", path, e->d_name);
-		ssize_t n = readlink(fdpath, link, sizeof(link) - 1);
-		if (n <= 0)
-			continue;
-		link[n] = '\0';
-		if (strncmp(link, "socket:", 7) != 0)
-			continue;
-		int fd = (int)syscall(SYS_pidfd_getfd, cr->pidfd, atoi(e->d_name), 0);
-		if (fd < 0)
-			continue;
-		struct sockaddr_storage a, b;
-		socklen_t la = sizeof(a), lb = sizeof(b);
-		if (getsockname(fd, (struct sockaddr *)&a, &la) == 0 &&
-		    getpeername(fd, (struct sockaddr *)&b, &lb) == 0 &&
-		    (a.ss_family == AF_INET || a.ss_family == AF_INET6)) {
-			unsigned pa = ntohs(((struct sockaddr_in *)&a)->sin_port);
-			unsigned pb = ntohs(((struct sockaddr_in *)&b)->sin_port);
-			if (pa == port || pb == port) {
-				found = fd;
-				cr->push_criu_fd = atoi(e->d_name);
-				snprintf(cr->push_link, sizeof(cr->push_link), "%s", link);
-				continue;
-			}
-		}
-		close(fd);
-	}
-	if (d)
-		closedir(d);
-	return found;
+	struct tcp_port t = { cr, port, -1 };
+	each_fd(cr, "socket:", on_port, &t);
+	return t.found;
 }
 
 void wlcr_criu_push(struct wlcr_criu *cr, unsigned port)

@@ -585,6 +585,13 @@ static int run_it(struct session *s, const MigMsg *commit)
 				break;
 			if (r == 0) {
 				mig_msg__free_unpacked(msg, NULL);
+			} else if (r != -ETIMEDOUT && s->lazy_local) {
+				/* the source is gone (or we are told to stop), but
+				 * the pages come from the images here: the daemon
+				 * ends without it, and the app runs on here (the
+				 * source learns it when it asks, with STATUS) */
+				wlcr_criu_reap(&s->ps, -1);
+				break;
 			} else if (r != -ETIMEDOUT) {
 				/* the source is gone (or we are told to stop): the
 				 * pages still missing will not come */

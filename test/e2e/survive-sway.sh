@@ -69,14 +69,16 @@ consecutive() {
 		{ prev = $1 } END { if (bad || NR == 0) exit 1; print prev }'
 }
 
-# static apps settle, with foot focused: the shot is taken when two in a row show the same
-# static windows (focus changes redraw them; nothing tells when all have)
+# static apps settle, with foot focused: the shot is taken when three in a row, half a second
+# apart in all, show the same static windows (focus changes redraw them, and nothing tells
+# when all have: under load gtk4-demo once still drew itself active 0.55 s after foot took the
+# focus)
 shots() {
-	local tag=$1 app i
+	local tag=$1 app i stable=0
 	focus foot
-	sleep 0.3
+	sleep 0.5
 	wt_screenshot "$WT_DIR/$tag.png"
-	for i in $(seq 20); do
+	for i in $(seq 30); do
 		sleep 0.25
 		wt_screenshot "$WT_DIR/$tag-next.png"
 		local same=1
@@ -87,7 +89,12 @@ shots() {
 				--rect-b "$r" >/dev/null || same=0
 		done
 		mv "$WT_DIR/$tag-next.png" "$WT_DIR/$tag.png"
-		((same)) && break
+		if ((same)); then
+			stable=$((stable + 1))
+			((stable >= 2)) && break
+		else
+			stable=0
+		fi
 	done
 	for app in $apps; do
 		rects[$tag:$app]=$(crop_rect "$app")

@@ -432,6 +432,17 @@ static int start_lazy(struct session *s, unsigned port)
 	return 0;
 }
 
+/* Why the lazy-pages daemon ended badly: a signal, or its log's errors. */
+static void daemon_failure(struct session *s, char *buf, size_t cap)
+{
+	if (s->ps.exit_code > 128) {
+		snprintf(buf, cap, "criu lazy-pages was killed by signal %d",
+			 s->ps.exit_code - 128);
+		return;
+	}
+	wlcr_criu_log_errors(s->dir, "lazy-pages.log", buf, cap);
+}
+
 static void drop_uffds(struct session *s)
 {
 	while (s->n_uffds)
@@ -550,7 +561,7 @@ static int prefetch(struct session *s, unsigned ms)
 			if (s->ps.exit_code == 0)
 				return 0;
 			char errs[600];
-			wlcr_criu_log_errors(s->dir, "lazy-pages.log", errs, sizeof(errs));
+			daemon_failure(s, errs, sizeof(errs));
 			/* it never ran: the source resumes its copy */
 			kill_tree(s, SIGKILL);
 			drop_uffds(s);
@@ -602,7 +613,7 @@ static int run_it(struct session *s, const MigMsg *commit)
 		}
 		if (s->ps.exit_code != 0) {
 			char errs[600];
-			wlcr_criu_log_errors(s->dir, "lazy-pages.log", errs, sizeof(errs));
+			daemon_failure(s, errs, sizeof(errs));
 			/* killed while its next missing page holds it */
 			wlcr_guard_fire(&s->guard);
 			drop_uffds(s);

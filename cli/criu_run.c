@@ -329,7 +329,7 @@ void wlcr_criu_log_errors(const char *dir, const char *log, char *buf, size_t ca
 		used += (size_t)w;
 	}
 	if (!n)
-		snprintf(buf, cap, "see %s", path);
+		snprintf(buf, cap, "no error in %s (--keep keeps it)", path);
 }
 
 const char *wlcr_criu_plugin_dir(char *buf, size_t cap)

@@ -148,7 +148,7 @@ $(ASAN_B)/test/e2e/%.sh: test/e2e/%.sh
 check: tests
 	$(MAKE) --no-print-directory B=$(ASAN_B) SANITIZE=1 tests $(ASAN_E2E)
 	@WLCR_TOP=$(CURDIR) test/lib/runner \
-		--suite style test/style/format-check.sh \
+		--suite style test/style/format-check.sh test/style/man-pages.sh \
 		--suite unit $(UNIT_BIN) \
 		--suite fuzz-corpus test/fuzz/replay-corpus.sh test/fuzz/restore-corpus.sh \
 		--suite lib $(LIB_TESTS) \

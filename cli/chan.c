@@ -1,6 +1,7 @@
 #include "chan.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,4 +59,25 @@ const char *wlcr_chan_op_name(MigOp op)
 {
 	const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value(&mig_op__descriptor, op);
 	return v ? v->name + 4 : "?"; /* without "MIG_" */
+}
+
+const char *wlcr_chan_strerror(int r, const char *peer)
+{
+	static char buf[160];
+	switch (r) {
+	case -ETIMEDOUT:
+		snprintf(buf, sizeof(buf), "%s stopped answering (timed out)", peer);
+		return buf;
+	case -ECONNRESET:
+	case -EPIPE:
+		snprintf(buf, sizeof(buf), "%s closed the connection", peer);
+		return buf;
+	case -EINTR:
+		return "interrupted";
+	case -EPROTO:
+		snprintf(buf, sizeof(buf), "%s sent something that is not wlcr's protocol", peer);
+		return buf;
+	default:
+		return strerror(-r);
+	}
 }

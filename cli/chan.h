@@ -23,6 +23,9 @@ int wlcr_chan_send_op(struct wlcr_tls *t, MigOp op, const char *error);
  * mig_msg__free_unpacked), -ETIMEDOUT, -ECONNRESET when the peer closed, or
  * -EPROTO for something that is not a MigMsg. */
 int wlcr_chan_recv(struct wlcr_tls *t, MigMsg **ret, int timeout_ms);
+/* What a -errno of the functions above means for people, peer naming the
+ * other side ("the destination"); the text lasts until the next call. */
+const char *wlcr_chan_strerror(int r, const char *peer);
 /* "HELLO", "FILE", ... for messages to people. */
 const char *wlcr_chan_op_name(MigOp op);
 

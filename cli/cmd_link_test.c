@@ -129,21 +129,6 @@ static int parse(struct link_test *lt, int argc, char **argv)
 	return -1;
 }
 
-static const char *why(int r)
-{
-	switch (r) {
-	case -ETIMEDOUT:
-		return "the receiver stopped answering (timed out)";
-	case -ECONNRESET:
-	case -EPIPE:
-		return "the receiver closed the connection (an older wlcr receive?)";
-	case -EPROTO:
-		return "the receiver sent something that is not wlcr's protocol";
-	default:
-		return strerror(-r);
-	}
-}
-
 /* One PROBE_ACK, or -errno (-EPROTO for any other message). */
 static int ack(struct wlcr_tls *t, int timeout_ms)
 {
@@ -196,7 +181,9 @@ static int run(const struct link_test *lt, struct wlcr_tls *ch, struct wlcr_prog
 	wlcr_progress_end(prog);
 	wlcr_tls_creds_finish(&creds);
 	if (r < 0) {
-		fprintf(stderr, "wlcr link-test: %s:%u: %s\n", lt->host, lt->port, why(r));
+		fprintf(stderr, "wlcr link-test: %s:%u: %s%s\n", lt->host, lt->port,
+			wlcr_chan_strerror(r, "the receiver"),
+			r == -ECONNRESET ? " (an older wlcr receive?)" : "");
 		return 1;
 	}
 	char h[32];

@@ -198,19 +198,7 @@ static int next(struct mig *m, struct wlcr_criu *cr, MigMsg **msg, int timeout_m
 
 static const char *chan_error(int r)
 {
-	switch (r) {
-	case -ETIMEDOUT:
-		return "the destination stopped answering (timed out)";
-	case -ECONNRESET:
-	case -EPIPE:
-		return "the destination closed the connection";
-	case -EINTR:
-		return "interrupted";
-	case -EPROTO:
-		return "the destination sent something that is not wlcr's protocol";
-	default:
-		return strerror(-r);
-	}
+	return wlcr_chan_strerror(r, "the destination");
 }
 
 /* Waits for a message of op; an ABORT or anything else is a failure. */

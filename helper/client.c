@@ -14,6 +14,7 @@
 
 #include "foreign.h"
 #include "log.h"
+#include "proc.h"
 #include "protocols.h"
 #include "proxy.h"
 #include "record.h"
@@ -910,30 +911,6 @@ static void on_up(struct wlcr_source *src, uint32_t events)
 	wlcr_client_turn(src->data, false, events);
 }
 
-/* The innermost pid from /proc/PID/status NSpid: what the app sees of
- * itself inside a container's pid namespace. */
-static pid_t pid_in_namespace(pid_t pid)
-{
-	char path[64], line[256];
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	FILE *f = fopen(path, "re");
-	pid_t inner = pid;
-	if (!f)
-		return pid;
-	while (fgets(line, sizeof(line), f)) {
-		if (strncmp(line, "NSpid:", 6) != 0)
-			continue;
-		char *save, *tok = strtok_r(line + 6, " \t\n", &save);
-		while (tok) {
-			inner = (pid_t)atoi(tok);
-			tok = strtok_r(NULL, " \t\n", &save);
-		}
-		break;
-	}
-	fclose(f);
-	return inner;
-}
-
 struct wlcr_client *wlcr_client_new(struct wlcr_proxy *proxy, int down_fd, int up_fd)
 {
 	struct wlcr_client *c = calloc(1, sizeof(*c));
@@ -993,7 +970,7 @@ struct wlcr_client *wlcr_client_create(struct wlcr_proxy *proxy, int fd)
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0) {
 		c->pid = cred.pid;
 		c->uid = cred.uid;
-		c->pid_in_ns = pid_in_namespace(cred.pid);
+		c->pid_in_ns = wlcr_pid_in_ns(cred.pid);
 	}
 	struct stat st;
 	if (fstat(fd, &st) == 0)

@@ -22,16 +22,10 @@ void wlcr_record_chunk(int fd, bool requests, unsigned nfds, const uint8_t *data
 	}
 }
 
-size_t wlcr_record_replay(struct wlcr_client *c, const uint8_t *data, size_t size)
+size_t wlcr_record_replay_with(struct wlcr_client *c, const uint8_t *data, size_t size,
+			       int (*fd_for)(void *arg), void *arg)
 {
-	/* dup() of one open /dev/null is far cheaper than open() per fd,
-	 * which matters at fuzzing speed */
-	static int devnull = -1;
 	size_t chunks = 0;
-	if (devnull < 0)
-		devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (devnull < 0)
-		return 0;
 	while (size >= 4 && !c->dead) {
 		bool requests = (data[0] & 1) == 0;
 		/* no real chunk carries more than a few dozen fds */
@@ -41,7 +35,7 @@ size_t wlcr_record_replay(struct wlcr_client *c, const uint8_t *data, size_t siz
 			break;
 		struct wlcr_conn *in = requests ? &c->down : &c->up;
 		for (unsigned i = 0; i < nfds; i++) {
-			int fd = fcntl(devnull, F_DUPFD_CLOEXEC, 3);
+			int fd = fd_for(arg);
 			if (fd < 0 || wlcr_fdq_push(&in->in_fds, fd, 0) < 0) {
 				if (fd >= 0)
 					close(fd);
@@ -60,4 +54,21 @@ size_t wlcr_record_replay(struct wlcr_client *c, const uint8_t *data, size_t siz
 		wlcr_conn_out_discard(&c->up);
 	}
 	return chunks;
+}
+
+static int dup_devnull(void *arg)
+{
+	return fcntl(*(int *)arg, F_DUPFD_CLOEXEC, 3);
+}
+
+size_t wlcr_record_replay(struct wlcr_client *c, const uint8_t *data, size_t size)
+{
+	/* dup() of one open /dev/null is far cheaper than open() per fd,
+	 * which matters at fuzzing speed */
+	static int devnull = -1;
+	if (devnull < 0)
+		devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (devnull < 0)
+		return 0;
+	return wlcr_record_replay_with(c, data, size, dup_devnull, &devnull);
 }

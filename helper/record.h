@@ -23,5 +23,9 @@ void wlcr_record_chunk(int fd, bool requests, unsigned nfds, const uint8_t *data
  * standing in /dev/null for the fds. Stops at the first malformed chunk or
  * when the client gets closed; returns the number of chunks handled. */
 size_t wlcr_record_replay(struct wlcr_client *c, const uint8_t *data, size_t size);
+/* The same with fd_for(arg) for each fd (an fd it gives is the client's,
+ * -1 ends the replay). */
+size_t wlcr_record_replay_with(struct wlcr_client *c, const uint8_t *data, size_t size,
+			       int (*fd_for)(void *arg), void *arg);
 
 #endif

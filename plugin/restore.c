@@ -42,6 +42,7 @@
 #include "image.h"
 #include "log.h"
 #include "plugin.h"
+#include "proc.h"
 #include "unix.h"
 
 /* the proxy's replay waits on the compositor: bounded, not forever */
@@ -361,35 +362,11 @@ static int replay_one(int pid, const char *name, const Image *img)
 	return ret;
 }
 
-/* The innermost pid of NSpid in /proc/PID/status: the task's pid as it
- * sees itself, what getpid() gave RESTORE_UNIX_SK. */
-static int pid_in_ns(int pid)
-{
-	char path[64], line[256];
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	FILE *f = fopen(path, "re");
-	int inner = pid;
-	if (!f)
-		return pid;
-	while (fgets(line, sizeof(line), f)) {
-		if (strncmp(line, "NSpid:", 6) != 0)
-			continue;
-		char *save, *tok = strtok_r(line + 6, " \t\n", &save);
-		while (tok) {
-			inner = atoi(tok);
-			tok = strtok_r(NULL, " \t\n", &save);
-		}
-		break;
-	}
-	fclose(f);
-	return inner;
-}
-
 int wlcr_plugin_resume_late(int pid)
 {
 	if (nimages == 0)
 		return -ENOTSUP;
-	int inner = pid_in_ns(pid), failed = 0, mine = 0;
+	int inner = wlcr_pid_in_ns(pid), failed = 0, mine = 0;
 	for (size_t i = 0; i < nimages; i++) {
 		if (shared[i].replayed || shared[i].pid_in_ns == 0 || shared[i].pid_in_ns != inner)
 			continue;

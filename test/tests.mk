@@ -20,7 +20,7 @@ CLIENT_DEPS := helper/client.c helper/accept.c helper/proxy.c helper/upstream.c 
 	helper/wire.c helper/conn.c \
 	helper/loop.c helper/registry.c helper/record.c helper/replay.c helper/snapshot.c \
 	helper/control.c helper/serials.c helper/foreign.c helper/protoload.c helper/protoxml.c \
-	common/log.c common/ctl.c common/unix.c
+	common/log.c common/ctl.c common/unix.c common/proc.c
 unit_deps_journal  := $(CLIENT_DEPS) test/unit/session.c
 unit_deps_client   := $(CLIENT_DEPS) test/unit/session.c
 unit_deps_replay   := $(CLIENT_DEPS) test/unit/session.c test/unit/replay_harness.c

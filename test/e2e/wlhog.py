@@ -13,24 +13,7 @@ import struct
 import sys
 import time
 
-
-def msg(sender, opcode, *words, raw=b''):
-    body = b''.join(struct.pack('<I', w) for w in words) + raw
-    return struct.pack('<II', sender, (8 + len(body)) << 16 | opcode) + body
-
-
-def string(s):
-    b = s.encode() + b'\0'
-    return struct.pack('<I', len(b)) + b + b'\0' * (-len(b) % 4)
-
-
-def connect():
-    path = os.environ['WAYLAND_DISPLAY']
-    if not path.startswith('/'):
-        path = os.path.join(os.environ['XDG_RUNTIME_DIR'], path)
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.connect(path)
-    return s
+from wlwire import connect, msg, string
 
 
 def messages(buf):

@@ -2,20 +2,10 @@
 """A deliberately broken Wayland client: connects to WAYLAND_DISPLAY, sends the messages of
 one bad-input case, and prints the wl_display.error it gets back (or "no error"), then
 whether the connection was closed. usage: wlraw.py CASE"""
-import os
-import socket
 import struct
 import sys
 
-
-def msg(sender, opcode, *words, raw=b''):
-    body = b''.join(struct.pack('<I', w) for w in words) + raw
-    return struct.pack('<II', sender, (8 + len(body)) << 16 | opcode) + body
-
-
-def string(s):
-    b = s.encode() + b'\0'
-    return struct.pack('<I', len(b)) + b + b'\0' * (-len(b) % 4)
+from wlwire import connect, msg, string
 
 
 REGISTRY = msg(1, 1, 2)                       # wl_display.get_registry(2)
@@ -61,11 +51,7 @@ def globals_of(sock):
 
 def main():
     case = sys.argv[1]
-    path = os.environ['WAYLAND_DISPLAY']
-    if not path.startswith('/'):
-        path = os.path.join(os.environ['XDG_RUNTIME_DIR'], path)
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.connect(path)
+    s = connect()
     if case in ('title-overrun', 'missing-fd'):
         s.sendall(REGISTRY + SYNC)
         g = globals_of(s)

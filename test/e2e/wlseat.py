@@ -9,24 +9,14 @@ from stdin, a line each:
   click N      press and release button N (272 left, 273 right) where the pointer is
   quit
 usage: WAYLAND_DISPLAY=... wlseat.py"""
-import os
 import select
-import socket
 import struct
 import sys
 
+from wlwire import connect, msg, string
+
 # object ids on our connection
 DISPLAY, REGISTRY, SYNC, SEAT, POINTERS, POINTER, IMS, IM = 1, 2, 3, 4, 5, 6, 7, 8
-
-
-def msg(sender, opcode, *words, raw=b''):
-    body = b''.join(struct.pack('<I', w & 0xffffffff) for w in words) + raw
-    return struct.pack('<II', sender, (8 + len(body)) << 16 | opcode) + body
-
-
-def string(s):
-    b = s.encode() + b'\0'
-    return struct.pack('<I', len(b)) + b + b'\0' * (-len(b) % 4)
 
 
 def bind(name, iface, version, new_id):
@@ -54,11 +44,7 @@ class Events:
 
 
 def main():
-    path = os.environ['WAYLAND_DISPLAY']
-    if not path.startswith('/'):
-        path = os.path.join(os.environ['XDG_RUNTIME_DIR'], path)
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.connect(path)
+    s = connect()
     events = Events(s)
     s.sendall(msg(DISPLAY, 1, REGISTRY) + msg(DISPLAY, 0, SYNC))
     names, synced = {}, False

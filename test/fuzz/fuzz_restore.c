@@ -45,6 +45,7 @@
 #include "log.h"
 #include "protocols.h"
 #include "protoload.h"
+#include "record.h"
 #include "replay_harness.h"
 #include "session.h"
 
@@ -463,35 +464,9 @@ static void raw(const struct side *s, struct fz *f, bool requests)
 
 /* ---- the app before the dump ------------------------------------------------------ */
 
-/* A recording fed through the app's client as wlcr_record_replay does,
- * with the stand-in file for every fd. */
-static void record_replay(const struct side *s, const uint8_t *data, size_t size)
+static int stand_in_for(void *arg)
 {
-	struct wlcr_client *c = s->c;
-	while (size >= 4 && !c->dead) {
-		bool requests = (data[0] & 1) == 0;
-		unsigned nfds = data[1] & 63;
-		size_t len = (size_t)data[2] | (size_t)data[3] << 8;
-		if (len > size - 4)
-			break;
-		struct wlcr_conn *in = requests ? &c->down : &c->up;
-		for (unsigned i = 0; i < nfds; i++) {
-			int fd = stand_in(s);
-			if (fd < 0 || wlcr_fdq_push(&in->in_fds, fd, 0) < 0) {
-				if (fd >= 0)
-					close(fd);
-				return;
-			}
-		}
-		if (wlcr_conn_in_append(in, data + 4, len) < 0)
-			break;
-		data += 4 + len;
-		size -= 4 + len;
-		if (!wlcr_client_process(c, requests))
-			break;
-		wlcr_conn_out_discard(&c->down);
-		wlcr_conn_out_discard(&c->up);
-	}
+	return stand_in(arg);
 }
 
 static void before(struct state *st)
@@ -805,7 +780,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		goto out;
 	st->a_ready = true;
 	struct side a = before_dump(st);
-	record_replay(&a, data, reclen);
+	/* the stand-in file for every fd: the dump finds it mapped */
+	wlcr_record_replay_with(a.c, data, reclen, stand_in_for, &a);
 	before(st);
 	/* a client the proxy closed is not dumped; nor one it cannot dump */
 	if (st->a.c->dead || st->a.c->journal.not_checkpointable)

@@ -517,6 +517,22 @@ static void replay_ended(struct wlcr_client *c, void *data, const char *error)
 	c->state = WLCR_CLIENT_CONNECTED;
 }
 
+/* Runs the replay begun on c to its end: 0, or -1 with h->error. */
+static int replay_outcome(struct replay_harness *h, struct wlcr_client *c)
+{
+	rh_pump(h);
+	if (c->dead) {
+		if (!h->error[0])
+			snprintf(h->error, sizeof(h->error), "the proxy closed the client");
+		return -1;
+	}
+	if (!h->ended) {
+		snprintf(h->error, sizeof(h->error), "the replay stalled");
+		return -1;
+	}
+	return h->error[0] ? -1 : 0;
+}
+
 int rh_restore(struct replay_harness *h, struct session *a, const struct rh_options *opt)
 {
 	static uint8_t next_token;
@@ -599,17 +615,7 @@ int rh_restore(struct replay_harness *h, struct session *a, const struct rh_opti
 		snprintf(h->error, sizeof(h->error), "wlcr_restore_replay: %s", err);
 		return -1;
 	}
-	rh_pump(h);
-	if (c->dead) {
-		if (!h->error[0])
-			snprintf(h->error, sizeof(h->error), "the proxy closed the client");
-		return -1;
-	}
-	if (!h->ended) {
-		snprintf(h->error, sizeof(h->error), "the replay stalled");
-		return -1;
-	}
-	return h->error[0] ? -1 : 0;
+	return replay_outcome(h, c);
 }
 
 int rh_replay_again(struct replay_harness *h)
@@ -634,17 +640,7 @@ int rh_replay_again(struct replay_harness *h)
 		wlcr_client_close(c, err);
 		return -1;
 	}
-	rh_pump(h);
-	if (c->dead) {
-		if (!h->error[0])
-			snprintf(h->error, sizeof(h->error), "the proxy closed the client");
-		return -1;
-	}
-	if (!h->ended) {
-		snprintf(h->error, sizeof(h->error), "the replay stalled");
-		return -1;
-	}
-	return h->error[0] ? -1 : 0;
+	return replay_outcome(h, c);
 }
 
 void rh_finish(struct replay_harness *h)
